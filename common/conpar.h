@@ -1,0 +1,21 @@
+/* conpar.h: the helper library shared by every conpar example.
+ *
+ * It holds only what is incidental to the lessons: checking calls
+ * (cp_die), timing and scaled waits (cp_time), option parsing (cp_options),
+ * printing like Python (cp_format), and, once the lessons on them have been
+ * taught, queues (cp_queue), pools (cp_executor, cp_procpool) and pipes
+ * between processes (cp_channel).
+ */
+#ifndef CONPAR_H
+#define CONPAR_H
+
+#include "cp_die.h"
+#include "cp_time.h"
+#include "cp_options.h"
+#include "cp_format.h"
+#include "cp_queue.h"
+#include "cp_executor.h"
+#include "cp_channel.h"
+#include "cp_procpool.h"
+
+#endif

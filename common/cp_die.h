@@ -1,0 +1,31 @@
+/* cp_die.h: stop the program when a call fails.
+ *
+ * Every system call and pthread call in conpar is checked, in two lines:
+ *
+ *     s = pthread_create(&thread, NULL, worker, NULL);
+ *     if (s != 0)
+ *         cp_die_en(s, "pthread_create");
+ *
+ * Dying at once with the call's name and the error text is a teaching
+ * shortcut (after TLPI's errExit family): it keeps each example's main line
+ * readable.  A real program would recover where it can.
+ *
+ * Exit status 1 means "a call failed"; exit status 2 is kept for bad input
+ * (see cp_options.h).
+ */
+#ifndef CP_DIE_H
+#define CP_DIE_H
+
+#include <glib.h>
+
+/* A pthread_* call returned the error number en (pthreads do not set errno). */
+G_NORETURN void cp_die_en(int en, const char *what);
+
+/* A system call failed and set errno. */
+G_NORETURN void cp_die_errno(const char *what);
+
+/* The same, for a forked child: _exit() without flushing stdio buffers that
+ * the child shares with its parent. */
+G_NORETURN void cp_die_errno_child(const char *what);
+
+#endif

@@ -1,0 +1,39 @@
+/* cp_time.h: a monotonic stopwatch and the scaled wait.
+ *
+ * Every simulated wait of the lessons (time.sleep, asyncio.sleep) goes
+ * through cp_sleep(), which multiplies it by the time scale: the
+ * --time-scale option, else the CONPAR_TIME_SCALE environment variable,
+ * else 1.0.  `make check` runs the examples with a scale of 0.01 so that a
+ * lesson's one-second waits take ten milliseconds.
+ */
+#ifndef CP_TIME_H
+#define CP_TIME_H
+
+#include <glib.h>
+
+/* Seconds on the monotonic clock, from an arbitrary origin. */
+double cp_time_now(void);
+
+/* Seconds elapsed since an earlier cp_time_now(). */
+double cp_time_since(double start);
+
+/* The current time scale (>= 0). */
+double cp_time_scale(void);
+
+/* Set the time scale; cp_options_parse() calls this for --time-scale. */
+void cp_time_set_scale(double scale);
+
+/* Read CONPAR_TIME_SCALE: TRUE and *scale set when it is absent (1.0) or a
+ * valid number >= 0; FALSE when it is set to anything else. */
+gboolean cp_time_scale_from_env(double *scale);
+
+/* seconds * the time scale: the real length of a simulated wait. */
+double cp_time_scaled(double seconds);
+
+/* Sleep for `seconds` of simulated time (scaled), resuming after signals. */
+void cp_sleep(double seconds);
+
+/* Sleep for `seconds` of real time, not scaled. */
+void cp_sleep_real(double seconds);
+
+#endif
