@@ -1,0 +1,183 @@
+#include <config.h>
+
+#include "cp_test.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/wait.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
+
+#include "cp_time.h"
+
+static char *
+example_path(const char *example)
+{
+    const char *builddir = g_getenv("CONPAR_BUILDDIR");
+
+    return g_build_filename(builddir ? builddir : ".", "examples", example, NULL);
+}
+
+/* Orphans of the example are re-parented to us (Linux only): anything
+ * still there once the example has been reaped was left behind. */
+static void
+assert_no_children_left(const char *example)
+{
+#ifdef __linux__
+    pid_t pid = waitpid(-1, NULL, WNOHANG);
+
+    cr_assert(pid == -1 && errno == ECHILD,
+              "%s left a child process behind (pid %ld)", example, (long) pid);
+#else
+    (void) example;
+#endif
+}
+
+CpRun *
+cp_test_run_env(const char *const *env, const char *example,
+                const char *const *args)
+{
+    GPtrArray *argv = g_ptr_array_new_with_free_func(g_free);
+    char **envp = g_get_environ();
+    GError *error = NULL;
+    CpRun *run = g_new0(CpRun, 1);
+    int wait_status;
+    double start;
+
+#ifdef __linux__
+    cr_assert_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0, "prctl: %s", strerror(errno));
+#endif
+    g_ptr_array_add(argv, example_path(example));
+    for (; args && *args; args++)
+        g_ptr_array_add(argv, g_strdup(*args));
+    g_ptr_array_add(argv, NULL);
+    for (; env && *env; env++) {
+        char **kv = g_strsplit(*env, "=", 2);
+
+        envp = g_environ_setenv(envp, kv[0], kv[1], TRUE);
+        g_strfreev(kv);
+    }
+
+    start = cp_time_now();
+    if (!g_spawn_sync(NULL, (char **) argv->pdata, envp, G_SPAWN_DEFAULT,
+                      NULL, NULL, &run->out, &run->err, &wait_status, &error))
+        cr_assert_fail("cannot run %s: %s", example, error->message);
+    run->seconds = cp_time_since(start);
+    assert_no_children_left(example);
+
+    if (WIFEXITED(wait_status))
+        run->status = WEXITSTATUS(wait_status);
+    else if (WIFSIGNALED(wait_status))
+        run->status = 128 + WTERMSIG(wait_status);
+    else
+        run->status = -1;
+
+    run->lines = g_strsplit(run->out, "\n", -1);
+    run->n_lines = g_strv_length(run->lines);
+    /* Drop the empty string after the final newline. */
+    if (run->n_lines > 0 && run->lines[run->n_lines - 1][0] == '\0') {
+        g_free(run->lines[run->n_lines - 1]);
+        run->lines[--run->n_lines] = NULL;
+    }
+    g_strfreev(envp);
+    g_ptr_array_free(argv, TRUE);
+    return run;
+}
+
+CpRun *
+cp_test_runv(const char *example, const char *const *args)
+{
+    return cp_test_run_env(NULL, example, args);
+}
+
+CpRun *
+cp_test_run(const char *example, ...)
+{
+    GPtrArray *args = g_ptr_array_new();
+    const char *arg;
+    va_list ap;
+    CpRun *run;
+
+    va_start(ap, example);
+    while ((arg = va_arg(ap, const char *)) != NULL)
+        g_ptr_array_add(args, (gpointer) arg);
+    va_end(ap);
+    g_ptr_array_add(args, NULL);
+    run = cp_test_runv(example, (const char *const *) args->pdata);
+    g_ptr_array_free(args, TRUE);
+    return run;
+}
+
+void
+cp_run_free(CpRun *run)
+{
+    g_free(run->out);
+    g_free(run->err);
+    g_strfreev(run->lines);
+    g_free(run);
+}
+
+int
+cp_test_find_line(const CpRun *run, const char *line, int from)
+{
+    for (guint i = (guint) MAX(from, 0); i < run->n_lines; i++)
+        if (strcmp(run->lines[i], line) == 0)
+            return (int) i;
+    return -1;
+}
+
+gboolean
+cp_test_has_line(const CpRun *run, const char *line)
+{
+    return cp_test_find_line(run, line, 0) >= 0;
+}
+
+guint
+cp_test_count_prefix(const CpRun *run, const char *prefix)
+{
+    guint count = 0;
+
+    for (guint i = 0; i < run->n_lines; i++)
+        if (g_str_has_prefix(run->lines[i], prefix))
+            count++;
+    return count;
+}
+
+void
+cp_test_assert_ok(const CpRun *run)
+{
+    cr_assert_eq(run->status, 0, "exit status %d, stderr: %s", run->status, run->err);
+    cr_assert_str_empty(run->err, "unexpected stderr: %s", run->err);
+}
+
+void
+cp_test_assert_help(const char *example)
+{
+    CpRun *run = cp_test_run(example, "--help", NULL);
+    char *name = g_path_get_basename(example);
+    char *usage = g_strdup_printf("Usage:\n  %s", name);
+
+    cp_test_assert_ok(run);
+    cr_assert(strstr(run->out, usage) != NULL, "--help of %s says: %s", example, run->out);
+    cr_assert(strstr(run->out, "--time-scale") != NULL, "--help lacks --time-scale");
+    g_free(usage);
+    g_free(name);
+    cp_run_free(run);
+}
+
+void
+cp_test_assert_usage_error(const CpRun *run, const char *bad)
+{
+    char **lines = g_strsplit(run->err, "\n", -1);
+
+    cr_assert_eq(run->status, 2, "exit status %d (want 2), stderr: %s", run->status, run->err);
+    cr_assert_str_empty(run->out, "printed on stdout despite bad input: %s", run->out);
+    cr_assert(g_strv_length(lines) == 3 && lines[2][0] == '\0',
+              "want two lines on stderr, got: %s", run->err);
+    cr_assert(strstr(lines[0], bad) != NULL, "stderr does not name '%s': %s", bad, lines[0]);
+    cr_assert(strstr(lines[1], "--help") != NULL, "no usage hint: %s", lines[1]);
+    g_strfreev(lines);
+}

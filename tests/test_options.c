@@ -1,0 +1,173 @@
+/* Tests of common/cp_options: shared options and input validation.
+ * Failures exit with status 2; Criterion checks that with .exit_code, and
+ * the example tests check the message each failure prints. */
+#include <config.h>
+
+#include <criterion/criterion.h>
+#include <stdlib.h>
+
+#include "cp_options.h"
+#include "cp_time.h"
+
+static void
+parse(int argc, const char **args, int *workers, const GOptionEntry *entries, int *argc_out,
+      char ***argv_out)
+{
+    char **argv = g_new0(char *, argc + 1);
+
+    for (int i = 0; i < argc; i++)
+        argv[i] = (char *) args[i];
+    cp_options_parse(&argc, &argv, "[N...]", "test program", entries, workers);
+    *argc_out = argc;
+    *argv_out = argv;
+}
+
+Test(options, workers_and_time_scale, .timeout = 10)
+{
+    const char *args[] = { "prog", "-w", "4", "--time-scale=0.5", "7", "8" };
+    int workers = 3, argc;
+    char **argv;
+
+    parse(6, args, &workers, NULL, &argc, &argv);
+    cr_assert_eq(workers, 4);
+    cr_assert_float_eq(cp_time_scale(), 0.5, 1e-12);
+    cr_assert_eq(argc, 3);
+    cr_assert_str_eq(argv[1], "7");
+    cr_assert_str_eq(argv[2], "8");
+    cr_assert_str_eq(g_get_prgname(), "prog");
+    g_free(argv);
+}
+
+Test(options, defaults_stay, .timeout = 10)
+{
+    const char *args[] = { "/some/dir/prog" };
+    int workers = 3, argc;
+    char **argv;
+
+    cr_assert_eq(setenv("CONPAR_TIME_SCALE", "0.125", 1), 0);
+    parse(1, args, &workers, NULL, &argc, &argv);
+    cr_assert_eq(workers, 3);
+    cr_assert_eq(argc, 1);
+    cr_assert_float_eq(cp_time_scale(), 0.125, 1e-12);
+    cr_assert_str_eq(g_get_prgname(), "prog");
+    g_free(argv);
+}
+
+Test(options, double_dash_allows_negative_inputs, .timeout = 10)
+{
+    const char *args[] = { "prog", "--", "-1", "2" };
+    int argc;
+    char **argv;
+
+    parse(4, args, NULL, NULL, &argc, &argv);
+    cr_assert_eq(argc, 3);
+    cr_assert_str_eq(argv[1], "-1");
+    cr_assert_float_eq(cp_options_parse_double(argv[1], -10, 10, "x"), -1.0, 1e-12);
+    g_free(argv);
+}
+
+Test(options, program_entries, .timeout = 10)
+{
+    gboolean quiet = FALSE;
+    GOptionEntry entries[] = {
+        { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Say less", NULL },
+        G_OPTION_ENTRY_NULL
+    };
+    const char *args[] = { "prog", "-q" };
+    int argc;
+    char **argv;
+
+    parse(2, args, NULL, entries, &argc, &argv);
+    cr_assert(quiet);
+    g_free(argv);
+}
+
+Test(options, int_in_range, .timeout = 10)
+{
+    cr_assert_eq(cp_options_parse_int("20", 0, 20, "n"), 20);
+    cr_assert_eq(cp_options_parse_int("0", 0, 20, "n"), 0);
+    cr_assert_eq(cp_options_parse_int("-5", -10, 0, "n"), -5);
+    cr_assert_eq(cp_options_parse_int("9223372036854775807", 0, G_MAXINT64, "n"), G_MAXINT64);
+}
+
+Test(options, double_in_range, .timeout = 10)
+{
+    cr_assert_float_eq(cp_options_parse_double("2.5", 0, 10, "x"), 2.5, 1e-12);
+    cr_assert_float_eq(cp_options_parse_double("1e-3", 0, 10, "x"), 1e-3, 1e-15);
+}
+
+Test(options, int_too_big, .exit_code = 2, .timeout = 10)
+{
+    cp_options_parse_int("21", 0, 20, "n");
+}
+
+Test(options, int_overflow, .exit_code = 2, .timeout = 10)
+{
+    cp_options_parse_int("99999999999999999999", 0, G_MAXINT64, "n");
+}
+
+Test(options, int_not_a_number, .exit_code = 2, .timeout = 10)
+{
+    cp_options_parse_int("12abc", 0, 100, "n");
+}
+
+Test(options, int_empty, .exit_code = 2, .timeout = 10)
+{
+    cp_options_parse_int("", 0, 100, "n");
+}
+
+Test(options, double_not_finite, .exit_code = 2, .timeout = 10)
+{
+    cp_options_parse_double("inf", -1e300, 1e300, "x");
+}
+
+Test(options, double_nan, .exit_code = 2, .timeout = 10)
+{
+    cp_options_parse_double("nan", -1, 1, "x");
+}
+
+Test(options, unknown_option, .exit_code = 2, .timeout = 10)
+{
+    const char *args[] = { "prog", "--no-such-option" };
+    int argc;
+    char **argv;
+
+    parse(2, args, NULL, NULL, &argc, &argv);
+}
+
+Test(options, workers_out_of_range, .exit_code = 2, .timeout = 10)
+{
+    const char *args[] = { "prog", "--workers=0" };
+    int workers = 3, argc;
+    char **argv;
+
+    parse(2, args, &workers, NULL, &argc, &argv);
+}
+
+Test(options, workers_only_where_offered, .exit_code = 2, .timeout = 10)
+{
+    const char *args[] = { "prog", "-w", "2" };
+    int argc;
+    char **argv;
+
+    parse(3, args, NULL, NULL, &argc, &argv);
+}
+
+Test(options, negative_time_scale, .exit_code = 2, .timeout = 10)
+{
+    const char *args[] = { "prog", "--time-scale=-0.5" };
+    int argc;
+    char **argv;
+
+    parse(2, args, NULL, NULL, &argc, &argv);
+}
+
+Test(options, bad_environment_time_scale, .exit_code = 2, .timeout = 10)
+{
+    const char *args[] = { "prog" };
+    int argc;
+    char **argv;
+
+    cr_assert_eq(setenv("CONPAR_TIME_SCALE", "soon", 1), 0);
+    parse(1, args, NULL, NULL, &argc, &argv);
+}
