@@ -1,0 +1,67 @@
+/* exp_pool.c: Pool(processes=2).map(math.exp, [2, 3, 4, 5]) in C.
+ *
+ * Ports lesson 000 "Calculate exponential for numbers using
+ * multiprocessing".  Two worker processes from the helper library's pool
+ * compute exp(x); the doubles come back through pipes byte for byte.
+ *
+ * Usage:   exp_pool [-w WORKERS] [X...]      (default: -w 2  2 3 4 5)
+ *          exp_pool -- -1 0.5 709
+ *
+ * Look for: "Exponential values: [7.38905609893065, 20.085536923187668,
+ * 54.598150033144236, 148.4131591025766]": the same text as Python prints,
+ * because floats are printed as Python's repr() does (the shortest text that
+ * reads back to the same double).  An x whose exp() overflows is refused,
+ * as Python's math.exp raises OverflowError.  Put "--" before negative x.
+ *
+ * See also: pools/fib_pool.c.
+ */
+#include <config.h>
+
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "conpar.h"
+
+/* Runs in a worker process. */
+static void
+exp_task(const void *input, void *output, void *user_data)
+{
+    (void) user_data;
+    *(double *) output = exp(*(const double *) input);
+}
+
+int
+main(int argc, char *argv[])
+{
+    const double lesson_inputs[] = { 2, 3, 4, 5 };
+    const double max_x = log(DBL_MAX);   /* exp(x) overflows beyond this */
+    int workers = 2, count;
+    double *numbers, *results;
+    GError *error = NULL;
+
+    cp_options_parse(&argc, &argv, "[X...]",
+                     "Map exp(x) over the inputs in a pool of processes.",
+                     NULL, &workers);
+    count = argc > 1 ? argc - 1 : (int) G_N_ELEMENTS(lesson_inputs);
+    numbers = g_new(double, count);
+    for (int i = 0; i < count; i++)
+        numbers[i] = argc > 1 ? cp_options_parse_double(argv[i + 1], -DBL_MAX, max_x, "x")
+                              : lesson_inputs[i];
+    results = g_new(double, count);
+
+    CpProcPool *pool = cp_procpool_new((guint) workers);
+    gboolean ok = cp_procpool_map(pool, exp_task, numbers, sizeof numbers[0],
+                                  (gsize) count, results, sizeof results[0], NULL, &error);
+    cp_procpool_free(pool);
+
+    if (ok)
+        cp_print_double_list("Exponential values: ", results, (gsize) count);
+    else
+        fprintf(stderr, "exp_pool: %s\n", error->message);
+    g_clear_error(&error);
+    g_free(results);
+    g_free(numbers);
+    return ok ? EXIT_SUCCESS : EXIT_FAILURE;
+}

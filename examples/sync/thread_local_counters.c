@@ -1,0 +1,141 @@
+/* thread_local_counters.c: each thread its own copy of a variable.
+ *
+ * Ports lesson 002 §2 "Thread local storage" (threading.local()).  A
+ * _Thread_local variable looks global but every thread has its own
+ * instance, so three threads can each count 1, 2, 3 without a lock and
+ * without disturbing one another.
+ *
+ * Then the pattern that makes counting scale: every thread counts into its
+ * own variable and the totals are added once, at the end, against all the
+ * threads hammering one shared atomic counter.
+ *
+ * Usage:   thread_local_counters [-w THREADS] [--increments=N]
+ *
+ * Look for: "Thread-1: counter = 1", "= 2", "= 3" for each thread (the
+ * threads interleave, each counts its own 1, 2, 3), then two equal totals
+ * and their times: the private counters are faster, often by far, since the
+ * shared one bounces one cache line between cores on every increment (and
+ * the compiler may even fold a private count into one addition).
+ *
+ * See also: sync/shared_counter.c (one counter, locked or not).
+ */
+#include <config.h>
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "conpar.h"
+
+/* Part 1: every thread has its own name and counter. */
+static _Thread_local char name[32];   /* per thread: no lock needed */
+static _Thread_local int counter;     /* per thread: no lock needed */
+
+static void *
+thread_local_worker(void *arg)
+{
+    snprintf(name, sizeof name, "Thread-%d", (int) (intptr_t) arg);
+    counter = 0;
+    for (int i = 0; i < 3; i++) {
+        counter += 1;
+        printf("%s: counter = %d\n", name, counter);
+        cp_sleep(0.1);
+    }
+    return NULL;
+}
+
+/* Part 2: count `increments` times, privately or on one shared counter. */
+static long increments = 1000000;   /* set before the threads start */
+static atomic_long shared_total;   /* (atomic) */
+
+static void *
+count_shared(void *arg)
+{
+    (void) arg;
+    for (long i = 0; i < increments; i++)
+        atomic_fetch_add_explicit(&shared_total, 1, memory_order_relaxed);
+    return NULL;
+}
+
+static void *
+count_private(void *arg)
+{
+    long *result = arg;   /* this thread's slot, read only after the join */
+    static _Thread_local long mine;
+
+    mine = 0;
+    for (long i = 0; i < increments; i++)
+        mine++;
+    *result = mine;
+    return NULL;
+}
+
+/* Start one thread per slot of args on fn, join them, return the seconds. */
+static double
+run_threads(int n, void *(*fn)(void *), void **args)
+{
+    pthread_t *threads = g_new(pthread_t, n);
+    double start = cp_time_now();
+    int s;
+
+    for (int i = 0; i < n; i++) {
+        s = pthread_create(&threads[i], NULL, fn, args[i]);
+        if (s != 0)
+            cp_die_en(s, "pthread_create");
+    }
+    for (int i = 0; i < n; i++) {
+        s = pthread_join(threads[i], NULL);
+        if (s != 0)
+            cp_die_en(s, "pthread_join");
+    }
+    g_free(threads);
+    return cp_time_since(start);
+}
+
+int
+main(int argc, char *argv[])
+{
+    int workers = 3;
+    char *increments_text = NULL;
+    GOptionEntry entries[] = {
+        { "increments", 'n', 0, G_OPTION_ARG_STRING, &increments_text,
+          "Increments per thread in part 2 (default 1000000)", "N" },
+        G_OPTION_ENTRY_NULL
+    };
+
+    cp_options_parse(&argc, &argv, "", "Thread-local counters, and why they scale.",
+                     entries, &workers);
+    if (argc > 1)
+        cp_options_fail("unexpected argument '%s'", argv[1]);
+    if (increments_text)
+        increments = (long) cp_options_parse_int(increments_text, 1, 1000000000, "--increments");
+    g_free(increments_text);
+
+    void **args = g_new(void *, workers);
+    long *private_counts = g_new0(long, workers);
+
+    for (int i = 0; i < workers; i++)
+        args[i] = (void *) (intptr_t) (i + 1);
+    run_threads(workers, thread_local_worker, args);
+
+    long expected = increments * workers;
+    for (int i = 0; i < workers; i++)
+        args[i] = &private_counts[i];
+    double private_seconds = run_threads(workers, count_private, args);
+    long private_total = 0;
+    for (int i = 0; i < workers; i++)
+        private_total += private_counts[i];
+    double shared_seconds = run_threads(workers, count_shared, args);
+
+    printf("Per-thread counters summed: %ld in %.3f seconds\n", private_total, private_seconds);
+    printf("One shared atomic counter: %ld in %.3f seconds\n",
+           atomic_load(&shared_total), shared_seconds);
+    printf("Expected: %ld\n", expected);
+    g_free(private_counts);
+    g_free(args);
+    /* A program that knows its right answer checks it. */
+    return private_total == expected && atomic_load(&shared_total) == expected ? 0 : 1;
+}
