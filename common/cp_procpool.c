@@ -20,7 +20,9 @@
  * Threads: fork() copies only the calling thread, which is fine here since
  * the worker only reads and writes its pipes and calls fn.  But fn must not
  * take a lock that another thread of the caller may hold at the fork: in
- * the worker nobody would ever unlock it.
+ * the worker nobody would ever unlock it.  And since map sets SIGPIPE's
+ * action for the whole process while it runs, call it from one thread at
+ * a time.
  */
 #include <config.h>
 
@@ -33,7 +35,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -198,7 +199,8 @@ worker_main(int task_fd, int result_fd, const Job *job)
     _exit(EXIT_SUCCESS);
 }
 
-/* Fork worker k, with its two pipes, and record it in workers[k]. */
+/* Fork worker k, with its two pipes, and record it in workers[k].  On
+ * failure nothing of it is left open. */
 static gboolean
 start_worker(Worker *workers, guint k, const Job *job, GError **error)
 {
@@ -242,10 +244,8 @@ start_worker(Worker *workers, guint k, const Job *job, GError **error)
     workers[k] = (Worker) { .pid = pid, .task_fd = task[1], .result_fd = result[0] };
     /* Drop the worker's ends: holding no write end of its result pipe, we
      * read end of file there as soon as the worker dies. */
-    if (close(task[0]) == -1 || close(result[1]) == -1) {
-        set_system_error(error, "close");
-        return FALSE;   /* the worker is recorded: the caller stops it */
-    }
+    close_fd(&task[0]);
+    close_fd(&result[1]);
     return TRUE;
 }
 

@@ -166,7 +166,7 @@ my_pid(const void *input, void *output, void *user_data)
 
 Test(procpool, workers_are_other_processes, .timeout = 10)
 {
-    char inputs[40];
+    char inputs[40] = { 0 };
     pid_t pids[40];
     GHashTable *seen = g_hash_table_new(NULL, NULL);
     GError *error = NULL;
@@ -215,7 +215,7 @@ report_fds(const void *input, void *output, void *user_data)
  * file.)  And map leaves no descriptor open in the caller. */
 Test(procpool, no_descriptor_leaks, .timeout = 10)
 {
-    char inputs[12];
+    char inputs[12] = { 0 };
     WorkerFds outputs[12];
     GError *error = NULL;
     CpProcPool *pool = cp_procpool_new(3);
@@ -377,7 +377,7 @@ print_x(const void *input, void *output, void *user_data)
  * and what the workers print is flushed before map returns. */
 Test(procpool, stdout_flushed, .timeout = 10, .init = cr_redirect_stdout)
 {
-    char inputs[5];
+    char inputs[5] = { 0 };
     GError *error = NULL;
     CpProcPool *pool = cp_procpool_new(3);
 

@@ -48,7 +48,7 @@ thread_local_worker(void *arg)
 }
 
 /* Part 2: count `increments` times, privately or on one shared counter. */
-static long increments = 1000000;   /* set before the threads start */
+static long increments = 10000000;  /* set before the threads start */
 static atomic_long shared_total;   /* (atomic) */
 
 static void *
@@ -102,7 +102,7 @@ main(int argc, char *argv[])
     char *increments_text = NULL;
     GOptionEntry entries[] = {
         { "increments", 'n', 0, G_OPTION_ARG_STRING, &increments_text,
-          "Increments per thread in part 2 (default 1000000)", "N" },
+          "Increments per thread in part 2 (default 10000000)", "N" },
         G_OPTION_ENTRY_NULL
     };
 
