@@ -15,6 +15,7 @@
 #include "cp_format.h"
 #include "cp_queue.h"
 #include "cp_executor.h"
+#include "cp_io.h"
 #include "cp_channel.h"
 #include "cp_procpool.h"
 

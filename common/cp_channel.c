@@ -26,6 +26,7 @@
 #include <config.h>
 
 #include "cp_channel.h"
+#include "cp_io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -45,62 +46,6 @@
 /* A longer length is taken for garbage on the pipe rather than allocated. */
 #define MAX_MESSAGE ((uint64_t) 1 << 30)
 
-/* Write all of buf, resuming after partial writes and signals.  0, or -1
- * and errno. */
-static int
-write_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-
-        if (n == -1 && errno == EINTR)
-            continue;
-        if (n == -1)
-            return -1;
-        p += n;
-        len -= (size_t) n;
-    }
-    return 0;
-}
-
-/* Read len bytes, resuming after partial reads and signals.  Returns len,
- * fewer when end of file came first, or -1 and errno. */
-static ssize_t
-read_full(int fd, void *buf, size_t len)
-{
-    char *p = buf;
-    size_t done = 0;
-
-    while (done < len) {
-        ssize_t n = read(fd, p + done, len - done);
-
-        if (n == -1 && errno == EINTR)
-            continue;
-        if (n == -1)
-            return -1;
-        if (n == 0)
-            break;   /* end of file */
-        done += (size_t) n;
-    }
-    return (ssize_t) done;
-}
-
-/* Close *fd if it is open, and mark it closed.  Never retry a close():
- * after EINTR the descriptor may already be reused.  Only EBADF, a bug
- * (someone else closed our descriptor), is worth a word. */
-static void
-close_fd(int *fd)
-{
-    int saved = errno;
-
-    if (*fd >= 0 && close(*fd) == -1 && errno == EBADF)
-        g_critical("cp_channel: descriptor %d was already closed", *fd);
-    *fd = -1;
-    errno = saved;
-}
-
 int
 cp_channel_init(CpChannel *ch)
 {
@@ -111,16 +56,13 @@ cp_channel_init(CpChannel *ch)
     ch->read_fd = ch->write_fd = -1;
     ch->write_lock = NULL;
 
-    if (pipe(fds) == -1)
+    /* Close-on-exec, so that a program exec()ed by any process holding the
+     * channel does not keep the pipe open (and the reader from seeing end
+     * of file). */
+    if (cp_io_pipe(fds) == -1)
         return -1;
     ch->read_fd = fds[0];
     ch->write_fd = fds[1];
-    /* Close-on-exec, so that a program exec()ed by any process holding the
-     * channel does not keep the pipe open (and the reader from seeing end
-     * of file).  pipe2(O_CLOEXEC) would do it in one step, but is not
-     * everywhere (macOS). */
-    if (fcntl(fds[0], F_SETFD, FD_CLOEXEC) == -1 || fcntl(fds[1], F_SETFD, FD_CLOEXEC) == -1)
-        goto fail;
 
     /* Memory that stays shared with every process forked from here on. */
     lock = mmap(NULL, sizeof *lock, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -149,13 +91,13 @@ fail:
 void
 cp_channel_close_reader(CpChannel *ch)
 {
-    close_fd(&ch->read_fd);
+    cp_io_close(&ch->read_fd);
 }
 
 void
 cp_channel_close_writer(CpChannel *ch)
 {
-    close_fd(&ch->write_fd);
+    cp_io_close(&ch->write_fd);
 }
 
 void
@@ -163,8 +105,8 @@ cp_channel_destroy(CpChannel *ch)
 {
     int saved = errno;
 
-    close_fd(&ch->read_fd);
-    close_fd(&ch->write_fd);
+    cp_io_close(&ch->read_fd);
+    cp_io_close(&ch->write_fd);
     /* Unmap, but never pthread_mutex_destroy(): other processes may still
      * use the lock.  The page goes when its last process unmaps it. */
     if (ch->write_lock != NULL && munmap(ch->write_lock, sizeof *ch->write_lock) == -1)
@@ -203,11 +145,11 @@ cp_channel_send(CpChannel *ch, const void *data, size_t len)
         memcpy(buf, &header, sizeof header);
         if (len > 0)
             memcpy(buf + sizeof header, data, len);
-        result = write_all(ch->write_fd, buf, sizeof header + len);
+        result = cp_io_write_all(ch->write_fd, buf, sizeof header + len);
     } else {
-        result = write_all(ch->write_fd, &header, sizeof header);
+        result = cp_io_write_all(ch->write_fd, &header, sizeof header);
         if (result == 0)
-            result = write_all(ch->write_fd, data, len);
+            result = cp_io_write_all(ch->write_fd, data, len);
     }
     saved = errno;
     s = pthread_mutex_unlock(ch->write_lock);
@@ -235,7 +177,7 @@ cp_channel_recv(CpChannel *ch, void **data, size_t *len)
     *data = NULL;
     *len = 0;
 
-    n = read_full(ch->read_fd, &header, sizeof header);
+    n = cp_io_read_full(ch->read_fd, &header, sizeof header);
     if (n == -1)
         return CP_CHANNEL_ERROR;
     if (n == 0)
@@ -246,7 +188,7 @@ cp_channel_recv(CpChannel *ch, void **data, size_t *len)
     }
 
     buf = g_malloc((size_t) header + 1);
-    n = read_full(ch->read_fd, buf, (size_t) header);
+    n = cp_io_read_full(ch->read_fd, buf, (size_t) header);
     if (n == -1 || (uint64_t) n < header) {
         int saved = n == -1 ? errno : EPROTO;   /* EPROTO: the writer stopped mid-message */
 

@@ -14,8 +14,10 @@
  * Partial reads and writes and EINTR are handled inside.  The reader sees
  * end of stream once every process holding the write end has closed it (or
  * exited).  Any number of writers may share the channel: whole messages
- * never interleave (a process-shared lock, in memory shared across fork(),
- * serializes writers of messages too large for one atomic pipe write).
+ * never interleave, because every send holds a process-shared lock that
+ * lives in memory shared across fork().  (POSIX makes a small write()
+ * atomic, but it may still land between the pieces of another writer's
+ * large message, so small messages take the lock too.)
  * Functions return -1 with errno set on error, like system calls.
  */
 #ifndef CP_CHANNEL_H

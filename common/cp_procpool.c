@@ -27,6 +27,7 @@
 #include <config.h>
 
 #include "cp_procpool.h"
+#include "cp_io.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -66,62 +67,6 @@ typedef struct {
 
 G_DEFINE_QUARK(cp-procpool-error-quark, cp_procpool_error)
 
-/* Write all of buf, resuming after partial writes and signals.  0, or -1
- * and errno. */
-static int
-write_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-
-        if (n == -1 && errno == EINTR)
-            continue;
-        if (n == -1)
-            return -1;
-        p += n;
-        len -= (size_t) n;
-    }
-    return 0;
-}
-
-/* Read len bytes, resuming after partial reads and signals.  Returns len,
- * fewer when end of file came first, or -1 and errno. */
-static ssize_t
-read_full(int fd, void *buf, size_t len)
-{
-    char *p = buf;
-    size_t done = 0;
-
-    while (done < len) {
-        ssize_t n = read(fd, p + done, len - done);
-
-        if (n == -1 && errno == EINTR)
-            continue;
-        if (n == -1)
-            return -1;
-        if (n == 0)
-            break;   /* end of file */
-        done += (size_t) n;
-    }
-    return (ssize_t) done;
-}
-
-/* Close *fd if it is open, and mark it closed.  Never retry a close():
- * after EINTR the descriptor may already be reused.  Only EBADF, a bug,
- * is worth a word. */
-static void
-close_fd(int *fd)
-{
-    int saved = errno;
-
-    if (*fd >= 0 && close(*fd) == -1 && errno == EBADF)
-        g_critical("cp_procpool: descriptor %d was already closed", *fd);
-    *fd = -1;
-    errno = saved;
-}
-
 static void
 set_system_error(GError **error, const char *what)
 {
@@ -131,20 +76,11 @@ set_system_error(GError **error, const char *what)
                 "%s failed: %s", what, g_strerror(en));
 }
 
-/* pipe() with both ends close-on-exec, so that a program that another
- * thread exec()s does not keep our pipes open.  (pipe2(O_CLOEXEC) closes
- * the window between the two calls, but is not everywhere: macOS.) */
 static gboolean
 make_pipe(int fds[2], GError **error)
 {
-    if (pipe(fds) == -1) {
+    if (cp_io_pipe(fds) == -1) {
         set_system_error(error, "pipe");
-        return FALSE;
-    }
-    if (fcntl(fds[0], F_SETFD, FD_CLOEXEC) == -1 || fcntl(fds[1], F_SETFD, FD_CLOEXEC) == -1) {
-        set_system_error(error, "fcntl");
-        close_fd(&fds[0]);
-        close_fd(&fds[1]);
         return FALSE;
     }
     return TRUE;
@@ -180,13 +116,13 @@ worker_main(int task_fd, int result_fd, const Job *job)
     uint64_t index;
     ssize_t got;
 
-    while ((got = read_full(task_fd, &index, sizeof index)) == (ssize_t) sizeof index) {
+    while ((got = cp_io_read_full(task_fd, &index, sizeof index)) == (ssize_t) sizeof index) {
         if (index >= job->n)
             _exit(EXIT_FAILURE);
         job->fn(job->inputs + index * job->input_size, job->scratch, job->user_data);
         /* Two writes are fine: this worker is the pipe's only writer. */
-        if (write_all(result_fd, &index, sizeof index) == -1
-            || write_all(result_fd, job->scratch, job->output_size) == -1)
+        if (cp_io_write_all(result_fd, &index, sizeof index) == -1
+            || cp_io_write_all(result_fd, job->scratch, job->output_size) == -1)
             _exit(EXIT_FAILURE);   /* the parent is gone */
     }
     if (got != 0)
@@ -210,18 +146,18 @@ start_worker(Worker *workers, guint k, const Job *job, GError **error)
     if (!make_pipe(task, error))
         return FALSE;
     if (!make_pipe(result, error)) {
-        close_fd(&task[0]);
-        close_fd(&task[1]);
+        cp_io_close(&task[0]);
+        cp_io_close(&task[1]);
         return FALSE;
     }
 
     pid = fork();
     if (pid == -1) {
         set_system_error(error, "fork");
-        close_fd(&task[0]);
-        close_fd(&task[1]);
-        close_fd(&result[0]);
-        close_fd(&result[1]);
+        cp_io_close(&task[0]);
+        cp_io_close(&task[1]);
+        cp_io_close(&result[0]);
+        cp_io_close(&result[1]);
         return FALSE;
     }
 
@@ -244,8 +180,8 @@ start_worker(Worker *workers, guint k, const Job *job, GError **error)
     workers[k] = (Worker) { .pid = pid, .task_fd = task[1], .result_fd = result[0] };
     /* Drop the worker's ends: holding no write end of its result pipe, we
      * read end of file there as soon as the worker dies. */
-    close_fd(&task[0]);
-    close_fd(&result[1]);
+    cp_io_close(&task[0]);
+    cp_io_close(&result[1]);
     return TRUE;
 }
 
@@ -259,7 +195,7 @@ send_index(Worker *w, gsize index, GError **error)
 
     w->busy = TRUE;
     w->in_hand = index;
-    if (write_all(w->task_fd, &i, sizeof i) == -1 && errno != EPIPE) {
+    if (cp_io_write_all(w->task_fd, &i, sizeof i) == -1 && errno != EPIPE) {
         set_system_error(error, "write");
         return FALSE;
     }
@@ -275,7 +211,7 @@ receive_result(Worker *w, const Job *job, GError **error)
     uint64_t index;
     ssize_t got;
 
-    got = read_full(w->result_fd, &index, sizeof index);
+    got = cp_io_read_full(w->result_fd, &index, sizeof index);
     if (got == -1) {
         set_system_error(error, "read");
         return RESULT_FAILED;
@@ -291,7 +227,7 @@ receive_result(Worker *w, const Job *job, GError **error)
 
     if (job->output_size == 0)
         return RESULT_OK;   /* fn ran for its effect alone; outputs may be NULL */
-    got = read_full(w->result_fd, job->outputs + index * job->output_size, job->output_size);
+    got = cp_io_read_full(w->result_fd, job->outputs + index * job->output_size, job->output_size);
     if (got == -1) {
         set_system_error(error, "read");
         return RESULT_FAILED;
@@ -330,8 +266,8 @@ stop_workers(Worker *workers, guint count, gboolean ok, GError **error)
     /* Closing the task pipes first means that a worker still running sees
      * end of file and exits even without the kill below. */
     for (guint k = 0; k < count; k++) {
-        close_fd(&workers[k].task_fd);
-        close_fd(&workers[k].result_fd);
+        cp_io_close(&workers[k].task_fd);
+        cp_io_close(&workers[k].result_fd);
     }
     for (guint k = 0; k < count; k++) {
         Worker *w = &workers[k];
@@ -470,8 +406,8 @@ cp_procpool_map(CpProcPool *pool, CpProcFunc fn,
                 busy++;
             } else {
                 /* No work left for it: end of file tells it to exit. */
-                close_fd(&w->task_fd);
-                close_fd(&w->result_fd);
+                cp_io_close(&w->task_fd);
+                cp_io_close(&w->result_fd);
             }
         }
     }

@@ -27,25 +27,6 @@
 
 #include "conpar.h"
 
-/* Write all of buf, resuming after partial writes and signals. */
-static int
-write_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-
-        if (n == -1 && errno == EINTR)
-            continue;
-        if (n == -1)
-            return -1;
-        p += n;
-        len -= (size_t) n;
-    }
-    return 0;
-}
-
 /* The child's whole life: sum first..last, send it, exit. */
 static void
 sublist_add(int write_fd, int64_t first, int64_t last)
@@ -54,7 +35,7 @@ sublist_add(int write_fd, int64_t first, int64_t last)
 
     for (int64_t x = first; x <= last; x++)
         sum += x;
-    if (write_all(write_fd, &sum, sizeof sum) == -1)
+    if (cp_io_write_all(write_fd, &sum, sizeof sum) == -1)
         cp_die_errno_child("write");
     _exit(EXIT_SUCCESS);
 }
