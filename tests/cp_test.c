@@ -4,6 +4,7 @@
 
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -180,4 +181,23 @@ cp_test_assert_usage_error(const CpRun *run, const char *bad)
     cr_assert(strstr(lines[0], bad) != NULL, "stderr does not name '%s': %s", bad, lines[0]);
     cr_assert(strstr(lines[1], "--help") != NULL, "no usage hint: %s", lines[1]);
     g_strfreev(lines);
+}
+
+void
+cp_test_assert_no_children(void)
+{
+    pid_t pid = waitpid(-1, NULL, WNOHANG);
+
+    cr_assert(pid == -1 && errno == ECHILD, "a child was left behind (waitpid says %ld)", (long) pid);
+}
+
+int
+cp_test_count_open_fds(void)
+{
+    int count = 0;
+
+    for (int fd = 0; fd < 1024; fd++)
+        if (fcntl(fd, F_GETFD) != -1)
+            count++;
+    return count;
 }

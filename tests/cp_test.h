@@ -51,4 +51,12 @@ void cp_test_assert_usage_error(const CpRun *run, const char *bad);
 /* Assert that the run exited 0 and wrote nothing on stderr. */
 void cp_test_assert_ok(const CpRun *run);
 
+/* For tests that fork by themselves: assert that every child was reaped
+ * (waitpid finds none, running or zombie). */
+void cp_test_assert_no_children(void);
+
+/* Number of open file descriptors below 1024 (enough for a test process):
+ * compare before and after to find a leaked descriptor. */
+int cp_test_count_open_fds(void);
+
 #endif

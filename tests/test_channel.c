@@ -22,6 +22,7 @@
 #endif
 
 #include "cp_channel.h"
+#include "cp_test.h"
 #include "cp_time.h"
 
 #ifndef PIPE_BUF
@@ -61,26 +62,6 @@ assert_child_ok(pid_t pid)
               "child %ld ended with wait status 0x%x", (long) pid, (unsigned) status);
 }
 
-static void
-assert_no_children(void)
-{
-    pid_t pid = waitpid(-1, NULL, WNOHANG);
-
-    cr_assert(pid == -1 && errno == ECHILD, "a child was left behind (waitpid says %ld)", (long) pid);
-}
-
-/* Open descriptors below 1024 (enough for a test process). */
-static int
-count_open_fds(void)
-{
-    int count = 0;
-
-    for (int fd = 0; fd < 1024; fd++)
-        if (fcntl(fd, F_GETFD) != -1)
-            count++;
-    return count;
-}
-
 /* The byte at offset i of message seq from writer w: every message has
  * its own pattern, so a piece of another message shows up. */
 static unsigned char
@@ -91,7 +72,7 @@ pattern(unsigned w, unsigned seq, size_t i)
 
 Test(channel, round_trip_in_order, .timeout = 10)
 {
-    int fds_before = count_open_fds();
+    int fds_before = cp_test_count_open_fds();
     CpChannel ch;
     pid_t pid;
 
@@ -130,9 +111,9 @@ Test(channel, round_trip_in_order, .timeout = 10)
         cr_assert_null(data);
     }
     assert_child_ok(pid);
-    assert_no_children();
+    cp_test_assert_no_children();
     cp_channel_destroy(&ch);
-    cr_assert_eq(count_open_fds(), fds_before, "the channel left a descriptor open");
+    cr_assert_eq(cp_test_count_open_fds(), fds_before, "the channel left a descriptor open");
 }
 
 Test(channel, empty_message, .timeout = 10)
@@ -165,7 +146,7 @@ Test(channel, empty_message, .timeout = 10)
     g_free(data);
     cr_assert_eq(cp_channel_recv(&ch, &data, &len), CP_CHANNEL_EOF);
     assert_child_ok(pid);
-    assert_no_children();
+    cp_test_assert_no_children();
     cp_channel_destroy(&ch);
 }
 
@@ -204,7 +185,7 @@ Test(channel, large_message, .timeout = 10)
     g_free(data);
     cr_assert_eq(cp_channel_recv(&ch, (void **) &data, &len), CP_CHANNEL_EOF);
     assert_child_ok(pid);
-    assert_no_children();
+    cp_test_assert_no_children();
     cp_channel_destroy(&ch);
 }
 
@@ -284,7 +265,7 @@ Test(channel, many_writers_one_reader, .timeout = 10)
     cr_assert_eq(received, WRITERS * PER_WRITER);
     for (unsigned w = 0; w < WRITERS; w++)
         assert_child_ok(pids[w]);
-    assert_no_children();
+    cp_test_assert_no_children();
     cp_channel_destroy(&ch);
 }
 
@@ -329,7 +310,7 @@ Test(channel, eof_only_after_every_writer, .timeout = 10)
     g_free(data);
     cr_assert_eq(cp_channel_recv_timeout(&ch, &data, &len, 5.0), CP_CHANNEL_EOF);
     assert_child_ok(late);
-    assert_no_children();
+    cp_test_assert_no_children();
     cp_channel_destroy(&go);
     cp_channel_destroy(&ch);
 }

@@ -20,15 +20,8 @@
 #include <unistd.h>
 
 #include "cp_procpool.h"
+#include "cp_test.h"
 #include "cp_time.h"
-
-static void
-assert_no_children(void)
-{
-    pid_t pid = waitpid(-1, NULL, WNOHANG);
-
-    cr_assert(pid == -1 && errno == ECHILD, "a worker was left behind (waitpid says %ld)", (long) pid);
-}
 
 /* x*x, slowly for the first inputs, so they finish after later ones. */
 static void
@@ -58,7 +51,7 @@ Test(procpool, results_in_input_order, .timeout = 10)
               "map: %s", error->message);
     for (int i = 0; i < 100; i++)
         cr_assert_eq(outputs[i], (long) i * i, "outputs[%d] = %ld", i, outputs[i]);
-    assert_no_children();
+    cp_test_assert_no_children();
     cp_procpool_free(pool);
 }
 
@@ -181,21 +174,9 @@ Test(procpool, workers_are_other_processes, .timeout = 10)
     }
     cr_assert(g_hash_table_size(seen) >= 1 && g_hash_table_size(seen) <= 4,
               "%u distinct workers for a pool of 4", g_hash_table_size(seen));
-    assert_no_children();
+    cp_test_assert_no_children();
     g_hash_table_destroy(seen);
     cp_procpool_free(pool);
-}
-
-/* Open descriptors below 1024 (enough for a test process). */
-static int
-count_open_fds(void)
-{
-    int count = 0;
-
-    for (int fd = 0; fd < 1024; fd++)
-        if (fcntl(fd, F_GETFD) != -1)
-            count++;
-    return count;
 }
 
 typedef struct { pid_t pid; int fds; } WorkerFds;
@@ -206,7 +187,7 @@ report_fds(const void *input, void *output, void *user_data)
     (void) input;
     (void) user_data;
     cp_sleep_real(0.005);
-    *(WorkerFds *) output = (WorkerFds) { getpid(), count_open_fds() };
+    *(WorkerFds *) output = (WorkerFds) { getpid(), cp_test_count_open_fds() };
 }
 
 /* Every worker holds the same descriptors: the ones it inherited, plus its
@@ -219,14 +200,14 @@ Test(procpool, no_descriptor_leaks, .timeout = 10)
     WorkerFds outputs[12];
     GError *error = NULL;
     CpProcPool *pool = cp_procpool_new(3);
-    int before = count_open_fds();
+    int before = cp_test_count_open_fds();
 
     cr_assert(cp_procpool_map(pool, report_fds, inputs, 1, 12, outputs, sizeof outputs[0], NULL, &error),
               "map: %s", error->message);
     for (int i = 1; i < 12; i++)
         cr_assert_eq(outputs[i].fds, outputs[0].fds, "worker %ld has %d descriptors open, worker %ld %d",
                      (long) outputs[i].pid, outputs[i].fds, (long) outputs[0].pid, outputs[0].fds);
-    cr_assert_eq(count_open_fds(), before, "map left descriptors open");
+    cr_assert_eq(cp_test_count_open_fds(), before, "map left descriptors open");
     cp_procpool_free(pool);
 }
 
@@ -269,7 +250,7 @@ assert_worker_death(const char *how, const char *want)
               "wrong error: %s", error->message);
     cr_assert(g_str_has_suffix(error->message, "input 2"), "message: %s", error->message);
     cr_assert(strstr(error->message, want) != NULL, "message: %s", error->message);
-    assert_no_children();
+    cp_test_assert_no_children();
     g_clear_error(&error);
 
     /* Inputs without a 2: the same pool works again. */
@@ -278,7 +259,7 @@ assert_worker_death(const char *how, const char *want)
                               outputs, sizeof outputs[0], (void *) how, &error),
               "map after a failure: %s", error->message);
     cr_assert_eq(outputs[9], -9);
-    assert_no_children();
+    cp_test_assert_no_children();
     cp_procpool_free(pool);
 }
 
@@ -340,7 +321,7 @@ Test(procpool, map_twice_on_one_pool, .timeout = 10)
                               outputs, sizeof outputs[0], NULL, &error), "map: %s", error->message);
     cr_assert_eq(outputs[0], 25);
     cr_assert_eq(outputs[1], 36);
-    assert_no_children();
+    cp_test_assert_no_children();
     cp_procpool_free(pool);
 }
 
@@ -360,7 +341,7 @@ Test(procpool, no_inputs, .timeout = 10)
 
     cr_assert(cp_procpool_map(pool, never_called, NULL, sizeof(int), 0, NULL, sizeof(int), NULL, &error));
     cr_assert_null(error);
-    assert_no_children();
+    cp_test_assert_no_children();
     cp_procpool_free(pool);
 }
 
