@@ -4,17 +4,17 @@
  * Ports lesson 002 §2 "Producer-Consumer pattern" (queue.Queue(maxsize=5))
  * and its part-2 variant that ends the consumer with a None sentinel.  The
  * producer puts Item-0..Item-9, one every 0.1 s; the consumer takes one
- * every 0.2 s, so the queue fills up and put() blocks the producer until
- * there is room: the queue paces the faster side.
+ * every 0.2 s, so items pile up in the queue; it holds at most 5, and a
+ * put() on a full queue would block the producer until there is room.
  *
  * Usage:   producer_consumer [--stop=timeout|sentinel] [--time-scale=F]
  *
- * Look for: every item "Produced" once and "Consumed" once, in order.  After
- * the first few items the two lines alternate, because the producer can
- * only run 5 items ahead.  With --stop=timeout (the lesson's way) the
- * consumer quits after waiting 1 s on an empty queue, which is a guess: a
- * producer slower than that would lose items.  --stop=sentinel ends it
- * exactly: the producer puts NULL (the lesson's None) after the last item.
+ * Look for: every item "Produced" once and "Consumed" once, in order, the
+ * producer running ahead of the consumer.  With --stop=timeout (the
+ * lesson's way) the consumer quits after waiting 1 s on an empty queue,
+ * which is a guess: a producer slower than that would lose items.
+ * --stop=sentinel ends it exactly: the producer puts NULL (the lesson's
+ * None) after the last item.
  *
  * See also: queues/multi_producer_consumer.c, queues/queue_reader.c.
  */
