@@ -3,6 +3,7 @@
 
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cp_test.h"
 
@@ -97,4 +98,340 @@ Test(exp_pool, rejects_bad_input, .timeout = 20)
 Test(exp_pool, help, .timeout = 20)
 {
     cp_test_assert_help("pools/exp_pool");
+}
+
+/* ---- square_pool: futures, then map, on a thread pool ---- */
+
+/* "[0, 1, 4, ...]" for the squares of first..last (step 1 or -1). */
+static char *
+squares_list(int first, int last)
+{
+    GString *list = g_string_new("[");
+    int step = first <= last ? 1 : -1;
+
+    for (int n = first; ; n += step) {
+        g_string_append_printf(list, "%s%d", n == first ? "" : ", ", n * n);
+        if (n == last)
+            break;
+    }
+    g_string_append(list, "]");
+    return g_string_free(list, FALSE);
+}
+
+static void
+assert_lines(const CpRun *run, const char *const *lines)
+{
+    guint n = 0;
+
+    cp_test_assert_ok(run);
+    while (lines[n] != NULL)
+        n++;
+    cr_assert_eq(run->n_lines, n, "output: %s", run->out);
+    for (guint i = 0; i < n; i++)
+        cr_assert_str_eq(run->lines[i], lines[i], "line %u", i);
+}
+
+Test(square_pool, lesson_output, .timeout = 20)
+{
+    const char *const lines[] = {
+        "25", "49", "81", "Results: [0, 1, 4, 9, 16, 25, 36, 49, 64, 81]", NULL
+    };
+    CpRun *run = cp_test_run("pools/square_pool", NULL);
+
+    assert_lines(run, lines);
+    cp_run_free(run);
+}
+
+/* Inputs replace both parts: one future per number, then the map. */
+Test(square_pool, inputs_replace_both_parts, .timeout = 20)
+{
+    const char *const lines[] = {
+        "9", "144", "9223372030926249001", "0", "9223372030926249001",
+        "Results: [9, 144, 9223372030926249001, 0, 9223372030926249001]", NULL
+    };
+    CpRun *run = cp_test_run("pools/square_pool", "-w", "2", "--",
+                             "-3", "12", "3037000499", "0", "-3037000499", NULL);
+
+    assert_lines(run, lines);
+    cp_run_free(run);
+}
+
+/* Many more inputs than threads: every result still at its input's place. */
+Test(square_pool, map_keeps_input_order, .timeout = 20)
+{
+    const char *workers[] = { "1", "3", "16" };
+
+    for (gsize w = 0; w < G_N_ELEMENTS(workers); w++) {
+        GPtrArray *args = g_ptr_array_new_with_free_func(g_free);
+        char *want = squares_list(60, 1);
+        char *results = g_strconcat("Results: ", want, NULL);
+        CpRun *run;
+
+        g_ptr_array_add(args, g_strdup("-w"));
+        g_ptr_array_add(args, g_strdup(workers[w]));
+        for (int n = 60; n >= 1; n--)
+            g_ptr_array_add(args, g_strdup_printf("%d", n));
+        g_ptr_array_add(args, NULL);
+        run = cp_test_runv("pools/square_pool", (const char *const *) args->pdata);
+        cp_test_assert_ok(run);
+        cr_assert_eq(run->n_lines, 61);
+        for (int i = 0; i < 60; i++) {
+            char *line = g_strdup_printf("%d", (60 - i) * (60 - i));
+            cr_assert_str_eq(run->lines[i], line, "-w %s, future %d", workers[w], i);
+            g_free(line);
+        }
+        cr_assert_str_eq(run->lines[60], results, "-w %s", workers[w]);
+        cp_run_free(run);
+        g_free(results);
+        g_free(want);
+        g_ptr_array_free(args, TRUE);
+    }
+}
+
+Test(square_pool, rejects_bad_input, .timeout = 20)
+{
+    CpRun *run = cp_test_run("pools/square_pool", "5", "3037000500", NULL);
+    cp_test_assert_usage_error(run, "'3037000500'");
+    cp_run_free(run);
+
+    run = cp_test_run("pools/square_pool", "--", "-3037000500", NULL);
+    cp_test_assert_usage_error(run, "'-3037000500'");
+    cp_run_free(run);
+
+    run = cp_test_run("pools/square_pool", "five", NULL);
+    cp_test_assert_usage_error(run, "'five'");
+    cp_run_free(run);
+
+    run = cp_test_run("pools/square_pool", "--workers=0", NULL);
+    cp_test_assert_usage_error(run, "'0'");
+    cp_run_free(run);
+}
+
+Test(square_pool, help, .timeout = 20)
+{
+    cp_test_assert_help("pools/square_pool");
+}
+
+/* ---- fetch_pool: simulated fetches in sequence, then on a pool ---- */
+
+/* The number after `label` on the line that starts with it. */
+static double
+value_after(const CpRun *run, const char *label)
+{
+    for (guint i = 0; i < run->n_lines; i++) {
+        if (g_str_has_prefix(run->lines[i], label))
+            return g_ascii_strtod(run->lines[i] + strlen(label), NULL);
+    }
+    cr_assert_fail("no line starting with '%s' in: %s", label, run->out);
+    return 0;
+}
+
+static const char *const lesson_results =
+    "Results: ['Data from https://example.com', 'Data from https://python.org', "
+    "'Data from https://github.com', 'Data from https://stackoverflow.com']";
+
+Test(fetch_pool, lesson_output, .timeout = 20)
+{
+    CpRun *run = cp_test_run("pools/fetch_pool", NULL);
+
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, 3, "output: %s", run->out);
+    cr_assert(g_regex_match_simple("^Sequential time: [0-9]+\\.[0-9]{2} seconds$",
+                                   run->lines[0], 0, 0), "%s", run->lines[0]);
+    cr_assert(g_regex_match_simple("^Concurrent time: [0-9]+\\.[0-9]{2} seconds$",
+                                   run->lines[1], 0, 0), "%s", run->lines[1]);
+    cr_assert(g_regex_match_simple("^Speedup: [0-9]+\\.[0-9]{2}x$",
+                                   run->lines[2], 0, 0), "%s", run->lines[2]);
+    cp_run_free(run);
+}
+
+/* map returns the results in URL order, whatever order the fetches end. */
+Test(fetch_pool, results_in_url_order, .timeout = 20)
+{
+    CpRun *run = cp_test_run("pools/fetch_pool", "--show-results", NULL);
+
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, 4, "output: %s", run->out);
+    cr_assert_str_eq(run->lines[3], lesson_results);
+    cp_run_free(run);
+
+    run = cp_test_run("pools/fetch_pool", "--show-results", "-w", "2",
+                      "https://a.example", "ftp://b.example", "http://c.example",
+                      "https://d.example", "https://e.example", NULL);
+    cp_test_assert_ok(run);
+    cr_assert_str_eq(run->lines[3], "Results: ['Data from https://a.example', "
+                     "'Data from ftp://b.example', 'Data from http://c.example', "
+                     "'Data from https://d.example', 'Data from https://e.example']");
+    cp_run_free(run);
+}
+
+/* At scale 0.05 each wait is 50 ms, long next to starting a thread.  Times
+ * are printed in the lesson's seconds: n waits in sequence take at least
+ * n seconds.  Only coarse bounds: the machine may be busy. */
+Test(fetch_pool, waits_overlap_on_the_pool, .timeout = 20)
+{
+    CpRun *run = cp_test_run("pools/fetch_pool", "--time-scale=0.05", NULL);
+    double sequential, concurrent, speedup;
+
+    cp_test_assert_ok(run);
+    sequential = value_after(run, "Sequential time: ");
+    concurrent = value_after(run, "Concurrent time: ");
+    speedup = value_after(run, "Speedup: ");
+    cr_assert_geq(sequential, 4.0, "%s", run->out);
+    cr_assert_geq(concurrent, 1.0, "%s", run->out);
+    cr_assert_lt(concurrent, sequential, "%s", run->out);
+    cr_assert_gt(speedup, 2.0, "4 waits on 4 threads: %s", run->out);
+    cp_run_free(run);
+
+    /* Six URLs on three threads: two rounds of waits, not six. */
+    run = cp_test_run("pools/fetch_pool", "--time-scale=0.05", "-w", "3",
+                      "https://a.example", "https://b.example", "https://c.example",
+                      "https://d.example", "https://e.example", "https://f.example", NULL);
+    cp_test_assert_ok(run);
+    cr_assert_geq(value_after(run, "Sequential time: "), 6.0, "%s", run->out);
+    cr_assert_geq(value_after(run, "Concurrent time: "), 2.0, "%s", run->out);
+    cr_assert_gt(value_after(run, "Speedup: "), 1.5, "%s", run->out);
+    cp_run_free(run);
+}
+
+Test(fetch_pool, rejects_bad_input, .timeout = 20)
+{
+    CpRun *run = cp_test_run("pools/fetch_pool", "https://python.org", "example.com", NULL);
+    cp_test_assert_usage_error(run, "'example.com'");
+    cp_run_free(run);
+
+    run = cp_test_run("pools/fetch_pool", "-w", "many", NULL);
+    cp_test_assert_usage_error(run, "many");
+    cp_run_free(run);
+
+    run = cp_test_run("pools/fetch_pool", "--time-scale=fast", NULL);
+    cp_test_assert_usage_error(run, "'fast'");
+    cp_run_free(run);
+}
+
+Test(fetch_pool, help, .timeout = 20)
+{
+    cp_test_assert_help("pools/fetch_pool");
+}
+
+/* ---- square_process_pool: map on a pool of processes ---- */
+
+Test(square_process_pool, lesson_output, .timeout = 20)
+{
+    const char *const lines[] = {
+        "Squared numbers: [1, 4, 9, 16, 25]",
+        "Numbers: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]",
+        "Squared: [0, 1, 4, 9, 16, 25, 36, 49, 64, 81]",
+        NULL
+    };
+    CpRun *run = cp_test_run("pools/square_process_pool", NULL);
+
+    assert_lines(run, lines);
+    cp_run_free(run);
+}
+
+Test(square_process_pool, inputs_replace_both_lists, .timeout = 20)
+{
+    const char *const lines[] = {
+        "Squared numbers: [9, 144, 9223372030926249001, 0, 9223372030926249001]",
+        "Numbers: [-3, 12, 3037000499, 0, -3037000499]",
+        "Squared: [9, 144, 9223372030926249001, 0, 9223372030926249001]",
+        NULL
+    };
+    CpRun *run = cp_test_run("pools/square_process_pool", "-w", "2", "--",
+                             "-3", "12", "3037000499", "0", "-3037000499", NULL);
+
+    assert_lines(run, lines);
+    cp_run_free(run);
+}
+
+Test(square_process_pool, map_keeps_input_order, .timeout = 20)
+{
+    const char *workers[] = { "1", "3", "16" };
+    char *squares = squares_list(40, 1);
+    char *want = g_strconcat("Squared: ", squares, NULL);
+
+    for (gsize w = 0; w < G_N_ELEMENTS(workers); w++) {
+        GPtrArray *args = g_ptr_array_new_with_free_func(g_free);
+        CpRun *run;
+
+        g_ptr_array_add(args, g_strdup("-w"));
+        g_ptr_array_add(args, g_strdup(workers[w]));
+        for (int n = 40; n >= 1; n--)
+            g_ptr_array_add(args, g_strdup_printf("%d", n));
+        g_ptr_array_add(args, NULL);
+        run = cp_test_runv("pools/square_process_pool", (const char *const *) args->pdata);
+        cp_test_assert_ok(run);
+        cr_assert_eq(run->n_lines, 3);
+        cr_assert_str_eq(run->lines[0] + strlen("Squared numbers: "), squares, "-w %s", workers[w]);
+        cr_assert_str_eq(run->lines[2], want, "-w %s", workers[w]);
+        cp_run_free(run);
+        g_ptr_array_free(args, TRUE);
+    }
+    g_free(want);
+    g_free(squares);
+}
+
+Test(square_process_pool, rejects_bad_input, .timeout = 20)
+{
+    CpRun *run = cp_test_run("pools/square_process_pool", "3037000500", NULL);
+    cp_test_assert_usage_error(run, "'3037000500'");
+    cp_run_free(run);
+
+    run = cp_test_run("pools/square_process_pool", "2", "x", NULL);
+    cp_test_assert_usage_error(run, "'x'");
+    cp_run_free(run);
+
+    run = cp_test_run("pools/square_process_pool", "-w", "1025", NULL);
+    cp_test_assert_usage_error(run, "'1025'");
+    cp_run_free(run);
+}
+
+Test(square_process_pool, help, .timeout = 20)
+{
+    cp_test_assert_help("pools/square_process_pool");
+}
+
+/* ---- cpu_process_pool: a CPU-bound loop on a pool of processes ---- */
+
+Test(cpu_process_pool, lesson_output, .timeout = 20)
+{
+    const char *const args[] = { NULL };
+
+    assert_single_line("Results: [333332833333500000, 333332833333500000, "
+                       "333332833333500000, 333332833333500000]", "pools/cpu_process_pool", args);
+}
+
+/* Expected values are Python's sum(i ** 2 for i in range(n)). */
+Test(cpu_process_pool, exact_sums_in_input_order, .timeout = 20)
+{
+    const char *const line = "Results: [9223371388520336796, 0, 0, 1, 285, 328350, "
+                             "332833500, 333332833333500000]";
+    const char *const one[] = { "-w", "1", "3024617", "0", "1", "2", "10", "100", "1000",
+                                "1000000", NULL };
+    const char *const many[] = { "--workers=8", "3024617", "0", "1", "2", "10", "100",
+                                 "1000", "1000000", NULL };
+
+    assert_single_line(line, "pools/cpu_process_pool", one);
+    assert_single_line(line, "pools/cpu_process_pool", many);
+}
+
+Test(cpu_process_pool, rejects_bad_input, .timeout = 20)
+{
+    CpRun *run = cp_test_run("pools/cpu_process_pool", "1000000", "3024618", NULL);
+    cp_test_assert_usage_error(run, "'3024618'");
+    cp_run_free(run);
+
+    run = cp_test_run("pools/cpu_process_pool", "--", "-1", NULL);
+    cp_test_assert_usage_error(run, "'-1'");
+    cp_run_free(run);
+
+    run = cp_test_run("pools/cpu_process_pool", "1e6", NULL);
+    cp_test_assert_usage_error(run, "'1e6'");
+    cp_run_free(run);
+}
+
+Test(cpu_process_pool, help, .timeout = 20)
+{
+    cp_test_assert_help("pools/cpu_process_pool");
 }

@@ -79,3 +79,154 @@ Test(producer_consumer, help, .timeout = 20)
 {
     cp_test_assert_help("queues/producer_consumer");
 }
+
+/* multi_producer_consumer: each producer puts P<p>-0..2 in its own order,
+ * each of the six items is got exactly once (by either consumer), and the
+ * last line comes after everything. */
+static void
+assert_multi_producer_consumer(const CpRun *run)
+{
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, 13, "%s", run->out);
+    cr_assert_eq(cp_test_count_prefix(run, "Producer "), 6);
+    cr_assert_eq(cp_test_count_prefix(run, "Consumer "), 6);
+    for (int p = 1; p <= 2; p++) {
+        int at = -1;
+
+        for (int i = 0; i < 3; i++) {
+            char *put = g_strdup_printf("Producer P%d put: P%d-%d", p, p, i);
+            char *by_c1 = g_strdup_printf("Consumer C1 got: P%d-%d", p, i);
+            char *by_c2 = g_strdup_printf("Consumer C2 got: P%d-%d", p, i);
+            int found = cp_test_find_line(run, put, 0);
+            int got1 = cp_test_find_line(run, by_c1, 0);
+            int got2 = cp_test_find_line(run, by_c2, 0);
+
+            cr_assert(found > at, "missing or out of order: %s", put);
+            cr_assert_eq(cp_test_find_line(run, put, found + 1), -1, "twice: %s", put);
+            cr_assert((got1 >= 0) != (got2 >= 0), "P%d-%d got %s", p, i,
+                      got1 >= 0 ? "by both consumers" : "by neither consumer");
+            cr_assert_eq(cp_test_find_line(run, got1 >= 0 ? by_c1 : by_c2,
+                                           (got1 >= 0 ? got1 : got2) + 1), -1,
+                         "P%d-%d got twice", p, i);
+            at = found;
+            g_free(put);
+            g_free(by_c1);
+            g_free(by_c2);
+        }
+    }
+    cr_assert_str_eq(run->lines[12], "Thread-safe operations completed!");
+}
+
+Test(multi_producer_consumer, lesson_output, .timeout = 20)
+{
+    CpRun *run = cp_test_run("queues/multi_producer_consumer", NULL);
+
+    assert_multi_producer_consumer(run);
+    cp_run_free(run);
+}
+
+/* The interleaving changes from run to run; the invariants must not. */
+Test(multi_producer_consumer, every_run_gets_each_item_once, .timeout = 20)
+{
+    for (int r = 0; r < 5; r++) {
+        CpRun *run = cp_test_run("queues/multi_producer_consumer", r % 2 ? "--time-scale=0" : "--time-scale=0.01", NULL);
+
+        assert_multi_producer_consumer(run);
+        cp_run_free(run);
+    }
+}
+
+Test(multi_producer_consumer, rejects_bad_input, .timeout = 20)
+{
+    CpRun *run = cp_test_run("queues/multi_producer_consumer", "P3", NULL);
+    cp_test_assert_usage_error(run, "'P3'");
+    cp_run_free(run);
+
+    run = cp_test_run("queues/multi_producer_consumer", "--time-scale=1e9", NULL);
+    cp_test_assert_usage_error(run, "'1e9'");
+    cp_run_free(run);
+}
+
+Test(multi_producer_consumer, help, .timeout = 20)
+{
+    cp_test_assert_help("queues/multi_producer_consumer");
+}
+
+/* queue_reader: "Read: Data-0" .. "Read: Data-<k-1>" in order, each once,
+ * then the summary line for k.  Returns k. */
+static int
+assert_queue_reader(const CpRun *run)
+{
+    int k = (int) run->n_lines - 1;
+    char *summary;
+
+    cp_test_assert_ok(run);
+    cr_assert(k >= 0 && k <= 5, "%u lines: %s", run->n_lines, run->out);
+    for (int i = 0; i < k; i++) {
+        char *line = g_strdup_printf("Read: Data-%d", i);
+
+        cr_assert_str_eq(run->lines[i], line);
+        g_free(line);
+    }
+    if (k == 5)
+        summary = g_strdup("Reader read 5 of 5 items");
+    else
+        summary = g_strdup_printf("Reader read %d of 5 items; %d never read, left in the queue",
+                                  k, 5 - k);
+    cr_assert_str_eq(run->lines[k], summary);
+    g_free(summary);
+    return k;
+}
+
+Test(queue_reader, reads_every_item_every_time, .timeout = 20)
+{
+    static const char *const scales[] = { "--time-scale=0.01", "--time-scale=0", "--time-scale=0.05" };
+
+    for (int r = 0; r < 9; r++) {
+        CpRun *run = cp_test_run("queues/queue_reader", scales[r % 3], NULL);
+
+        cr_assert_eq(assert_queue_reader(run), 5, "read only part: %s", run->out);
+        cp_run_free(run);
+    }
+}
+
+/* The lesson's loop stops whenever it finds the queue empty: anything from
+ * none to all five, but never an item twice or out of order. */
+Test(queue_reader, naive_reads_a_prefix, .timeout = 20)
+{
+    for (int r = 0; r < 9; r++) {
+        CpRun *run = cp_test_run("queues/queue_reader", "--naive",
+                                 r % 3 ? "--time-scale=0.01" : "--time-scale=0", NULL);
+
+        assert_queue_reader(run);
+        cp_run_free(run);
+    }
+}
+
+/* At the lesson's own pace the writer pauses 0.1 s after each put: far
+ * longer than the reader needs to print an item and find the queue empty
+ * (it would have to be held up for 0.4 s to find all five waiting).  It
+ * loses items, which is the point; how many is the machine's call. */
+Test(queue_reader, naive_quits_early, .timeout = 20)
+{
+    CpRun *run = cp_test_run("queues/queue_reader", "--naive", "--time-scale=1", NULL);
+
+    cr_assert_lt(assert_queue_reader(run), 5, "the naive reader read all: %s", run->out);
+    cp_run_free(run);
+}
+
+Test(queue_reader, rejects_bad_input, .timeout = 20)
+{
+    CpRun *run = cp_test_run("queues/queue_reader", "--navie", NULL);
+    cp_test_assert_usage_error(run, "--navie");
+    cp_run_free(run);
+
+    run = cp_test_run("queues/queue_reader", "naive", NULL);
+    cp_test_assert_usage_error(run, "'naive'");
+    cp_run_free(run);
+}
+
+Test(queue_reader, help, .timeout = 20)
+{
+    cp_test_assert_help("queues/queue_reader");
+}
