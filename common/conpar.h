@@ -3,8 +3,9 @@
  * It holds only what is incidental to the lessons: checking calls
  * (cp_die), timing and scaled waits (cp_time), option parsing (cp_options),
  * printing like Python (cp_format), and, once the lessons on them have been
- * taught, queues (cp_queue), pools (cp_executor, cp_procpool) and pipes
- * between processes (cp_channel).
+ * taught, queues (cp_queue), pools (cp_executor, cp_procpool), pipes
+ * between processes (cp_channel) and memory and locks shared between
+ * processes (cp_shm).
  */
 #ifndef CONPAR_H
 #define CONPAR_H
@@ -18,5 +19,6 @@
 #include "cp_io.h"
 #include "cp_channel.h"
 #include "cp_procpool.h"
+#include "cp_shm.h"
 
 #endif

@@ -10,9 +10,10 @@
  *     A small message goes out as header and payload in that one write().
  *   - A larger message takes several write()s, and another writer's data,
  *     even a small atomic write, may land between them.  So every writer
- *     takes a mutex first.  It lives in a MAP_SHARED page mapped before
- *     fork(), so the creator and all the processes it forks share it, and
- *     it is made PTHREAD_PROCESS_SHARED so that it works across processes.
+ *     takes a mutex first.  It lives in shared memory mapped before fork()
+ *     (cp_shm), so the creator and all the processes it forks share it,
+ *     and it is made PTHREAD_PROCESS_SHARED so that it works across
+ *     processes.
  *
  * Teaching limit: a writer killed while it holds the lock leaves it locked
  * for good, and every later writer blocks.  That happens most easily when
@@ -27,6 +28,7 @@
 
 #include "cp_channel.h"
 #include "cp_io.h"
+#include "cp_shm.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -34,7 +36,6 @@
 #include <poll.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "cp_time.h"
@@ -49,8 +50,6 @@
 int
 cp_channel_init(CpChannel *ch)
 {
-    pthread_mutexattr_t attr;
-    pthread_mutex_t *lock;
     int fds[2], s;
 
     ch->read_fd = ch->write_fd = -1;
@@ -65,18 +64,10 @@ cp_channel_init(CpChannel *ch)
     ch->write_fd = fds[1];
 
     /* Memory that stays shared with every process forked from here on. */
-    lock = mmap(NULL, sizeof *lock, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-    if (lock == MAP_FAILED)
+    ch->write_lock = cp_shm_new(sizeof *ch->write_lock);
+    if (ch->write_lock == NULL)
         goto fail;
-    ch->write_lock = lock;
-
-    s = pthread_mutexattr_init(&attr);
-    if (s == 0) {
-        s = pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
-        if (s == 0)
-            s = pthread_mutex_init(lock, &attr);
-        pthread_mutexattr_destroy(&attr);   /* cannot fail once initialized */
-    }
+    s = cp_shm_mutex_init(ch->write_lock);
     if (s != 0) {
         errno = s;   /* pthread calls return their error number */
         goto fail;
@@ -109,7 +100,7 @@ cp_channel_destroy(CpChannel *ch)
     cp_io_close(&ch->write_fd);
     /* Unmap, but never pthread_mutex_destroy(): other processes may still
      * use the lock.  The page goes when its last process unmaps it. */
-    if (ch->write_lock != NULL && munmap(ch->write_lock, sizeof *ch->write_lock) == -1)
+    if (cp_shm_free(ch->write_lock, sizeof *ch->write_lock) == -1)
         g_critical("cp_channel: munmap: %s", g_strerror(errno));
     ch->write_lock = NULL;
     errno = saved;

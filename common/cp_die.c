@@ -3,9 +3,11 @@
 #include "cp_die.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 void
@@ -35,4 +37,25 @@ cp_die_errno_child(const char *what)
     if (n > 0 && write(STDERR_FILENO, line, MIN((size_t) n, sizeof line - 1)) < 0)
         _exit(EXIT_FAILURE);
     _exit(EXIT_FAILURE);
+}
+
+gboolean
+cp_child_status_ok(int status, const char *who_format, ...)
+{
+    const char *prog = g_get_prgname() ? g_get_prgname() : "conpar";
+    va_list args;
+    char *who;
+
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return TRUE;
+    va_start(args, who_format);
+    who = g_strdup_vprintf(who_format, args);
+    va_end(args);
+    if (WIFSIGNALED(status))
+        fprintf(stderr, "%s: %s was killed by signal %d (%s)\n",
+                prog, who, WTERMSIG(status), strsignal(WTERMSIG(status)));
+    else
+        fprintf(stderr, "%s: %s exited with status %d\n", prog, who, WEXITSTATUS(status));
+    g_free(who);
+    return FALSE;
 }

@@ -28,4 +28,10 @@ G_NORETURN void cp_die_errno(const char *what);
  * the child shares with its parent. */
 G_NORETURN void cp_die_errno_child(const char *what);
 
+/* After waitpid(): TRUE if the child exited with status 0.  Otherwise say
+ * on stderr how it ended, naming it as the format says ("prog: child 2
+ * was killed by signal 9 (Killed)", "prog: child 2 exited with status 1"),
+ * and return FALSE: a parent reports a child that failed, never ignores it. */
+gboolean cp_child_status_ok(int status, const char *who_format, ...) G_GNUC_PRINTF(2, 3);
+
 #endif

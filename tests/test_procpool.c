@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cp_die.h"
 #include "cp_procpool.h"
 #include "cp_test.h"
 #include "cp_time.h"
@@ -369,4 +370,37 @@ Test(procpool, stdout_flushed, .timeout = 10, .init = cr_redirect_stdout)
     fflush(stdout);
     cr_assert_stdout_eq_str("start\nxxxxxend\n");
     cp_procpool_free(pool);
+}
+
+/* cp_child_status_ok() (cp_die): what a parent says about a child's end. */
+static int
+child_status(int how)
+{
+    int status;
+    pid_t pid = fork();
+
+    cr_assert_neq(pid, -1);
+    if (pid == 0) {
+        if (how < 0)
+            raise(-how);
+        _exit(how);
+    }
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    return status;
+}
+
+Test(child_status, ok_only_for_exit_0, .timeout = 10)
+{
+    char *want = g_strdup_printf("test_procpool: child 2 exited with status 3\n"
+                                 "test_procpool: the worker was killed by signal %d (%s)\n",
+                                 SIGKILL, strsignal(SIGKILL));
+
+    g_set_prgname("test_procpool");
+    cr_redirect_stderr();
+    cr_assert(cp_child_status_ok(child_status(0), "child %d", 1));
+    cr_assert_not(cp_child_status_ok(child_status(3), "child %d", 2));
+    cr_assert_not(cp_child_status_ok(child_status(-SIGKILL), "the %s", "worker"));
+    fflush(stderr);
+    cr_assert_stderr_eq_str(want);
+    g_free(want);
 }

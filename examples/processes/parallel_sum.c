@@ -108,13 +108,8 @@ main(int argc, char *argv[])
         while (waitpid(children[i], &status, 0) == -1)
             if (errno != EINTR)
                 cp_die_errno("waitpid");
-        if (WIFSIGNALED(status)) {
-            fprintf(stderr, "parallel_sum: child %d was killed by signal %d\n", i, WTERMSIG(status));
+        if (!cp_child_status_ok(status, "child %d", i))
             failed = 1;
-        } else if (WEXITSTATUS(status) != 0) {
-            fprintf(stderr, "parallel_sum: child %d exited with status %d\n", i, WEXITSTATUS(status));
-            failed = 1;
-        }
     }
 
     if (failed)

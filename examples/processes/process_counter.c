@@ -1,0 +1,122 @@
+/* process_counter.c: processes add to one counter in shared memory, under
+ * a lock that works across processes.
+ *
+ * Ports lesson 002 §3 "Process synchronization" (multiprocessing.Value('i',
+ * 0) and multiprocessing.Lock()).  The counter and its mutex live together
+ * in memory mapped shared before fork() (cp_shm); each of three processes
+ * adds 1 three times, taking the lock around the add and its print, then
+ * sleeping 0.1 s; the parent waits for all, then prints the total.
+ *
+ * Usage:   process_counter [-w N] [--increments=K] [--time-scale=F]
+ *
+ * Look for: "Process p: counter = v" with v going 1, 2, ... 9 in order
+ * (the value is printed inside the lock), then "Final counter value: 9";
+ * the program checks the total and exits 1 if it is wrong.  Like
+ * Python's Lock, this one is not robust: a process killed while holding
+ * it would leave the others waiting forever (see common/cp_shm.h).
+ *
+ * See also: sync/shared_counter.c, the same race between threads;
+ * processes/shared_array.c (shared memory without a lock).
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "conpar.h"
+
+struct shared {
+    pthread_mutex_t lock;   /* process-shared: see main() */
+    int counter;            /* protected by lock */
+};
+
+static void
+synchronized_worker(struct shared *sh, int process_id, int increments)
+{
+    for (int k = 0; k < increments; k++) {
+        /* pthread calls return their error number; the _child variant of
+         * cp_die reports errno and _exit()s. */
+        if ((errno = pthread_mutex_lock(&sh->lock)) != 0)
+            cp_die_errno_child("pthread_mutex_lock");
+        sh->counter += 1;   /* read, add, write back: no other process in between */
+        printf("Process %d: counter = %d\n", process_id, sh->counter);
+        fflush(stdout);     /* inside the lock, so the values print in order */
+        if ((errno = pthread_mutex_unlock(&sh->lock)) != 0)
+            cp_die_errno_child("pthread_mutex_unlock");
+        cp_sleep(0.1);
+    }
+}
+
+int
+main(int argc, char *argv[])
+{
+    int workers = 3, increments = 3, failed = 0, s;
+    GOptionEntry entries[] = {
+        { "increments", 'n', 0, G_OPTION_ARG_INT, &increments,
+          "How many times each process adds 1, 1..100000 (default: 3)", "K" },
+        G_OPTION_ENTRY_NULL
+    };
+    struct shared *sh;
+
+    cp_options_parse(&argc, &argv, "", "Processes add to a shared counter under a process-shared lock.",
+                     entries, &workers);
+    if (argc > 1)
+        cp_options_fail("unexpected argument '%s'", argv[1]);
+    if (increments < 1 || increments > 100000)
+        cp_options_fail("--increments '%d' is out of range (1..100000)", increments);
+
+    /* fork() copies ordinary memory: a counter or a lock there would be
+     * one per process.  Both go in a shared mapping, made before the forks,
+     * and the mutex is made PTHREAD_PROCESS_SHARED, without which a mutex
+     * need work only between the threads of one process. */
+    sh = cp_shm_new(sizeof *sh);   /* zeroed: counter = 0 */
+    if (sh == NULL)
+        cp_die_errno("cp_shm_new");
+    s = cp_shm_mutex_init(&sh->lock);
+    if (s != 0)
+        cp_die_en(s, "cp_shm_mutex_init");
+
+    pid_t *children = g_new(pid_t, workers);
+
+    fflush(stdout);   /* or each child would inherit, and print, our buffer */
+    for (int i = 0; i < workers; i++) {
+        children[i] = fork();
+        if (children[i] == -1)
+            cp_die_errno("fork");
+        if (children[i] == 0) {
+            synchronized_worker(sh, i + 1, increments);
+            _exit(EXIT_SUCCESS);
+        }
+    }
+
+    for (int i = 0; i < workers; i++) {
+        int status;
+
+        while (waitpid(children[i], &status, 0) == -1)
+            if (errno != EINTR)
+                cp_die_errno("waitpid");
+        if (!cp_child_status_ok(status, "process %d", i + 1))
+            failed = 1;
+    }
+    g_free(children);
+    if (failed)
+        return EXIT_FAILURE;
+
+    /* Every other user of the lock has exited: read without it. */
+    int total = sh->counter;
+
+    printf("Final counter value: %d\n", total);
+    s = pthread_mutex_destroy(&sh->lock);
+    if (s != 0)
+        cp_die_en(s, "pthread_mutex_destroy");
+    if (cp_shm_free(sh, sizeof *sh) == -1)
+        cp_die_errno("cp_shm_free");
+    if (total != workers * increments) {
+        fprintf(stderr, "process_counter: expected %d\n", workers * increments);
+        return EXIT_FAILURE;
+    }
+    return EXIT_SUCCESS;
+}
