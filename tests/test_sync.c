@@ -2,7 +2,10 @@
 #include <config.h>
 
 #include <criterion/criterion.h>
+#include <glib/gstdio.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cp_test.h"
 
@@ -51,7 +54,7 @@ Test(thread_local_counters, more_workers, .timeout = 30)
     cp_run_free(run);
 }
 
-Test(thread_local_counters, rejects_bad_input, .timeout = 20)
+Test(thread_local_counters, rejects_bad_input, .timeout = 30)
 {
     CpRun *run = cp_test_run("sync/thread_local_counters", "--increments=0", NULL);
     cp_test_assert_usage_error(run, "'0'");
@@ -66,7 +69,357 @@ Test(thread_local_counters, rejects_bad_input, .timeout = 20)
     cp_run_free(run);
 }
 
-Test(thread_local_counters, help, .timeout = 20)
+Test(thread_local_counters, help, .timeout = 30)
 {
     cp_test_assert_help("sync/thread_local_counters");
+}
+
+/* ------------------------------------------------------------ even_odd_lock */
+
+Test(even_odd_lock, two_unbroken_blocks, .timeout = 30)
+{
+    /* The lock decides that the runs do not mix, not which comes first. */
+    for (int i = 0; i < 10; i++) {
+        CpRun *run = cp_test_run("sync/even_odd_lock", NULL);
+        char *text;
+
+        cp_test_assert_ok(run);
+        cr_assert_eq(run->n_lines, 10, "output: %s", run->out);
+        text = g_strjoinv(" ", run->lines);
+        cr_assert(strcmp(text, "2 4 6 8 10 1 3 5 7 9") == 0 ||
+                  strcmp(text, "1 3 5 7 9 2 4 6 8 10") == 0,
+                  "the runs mixed: %s", text);
+        g_free(text);
+        cp_run_free(run);
+    }
+}
+
+Test(even_odd_lock, rejects_bad_input, .timeout = 30)
+{
+    CpRun *run = cp_test_run("sync/even_odd_lock", "11", NULL);
+    cp_test_assert_usage_error(run, "'11'");
+    cp_run_free(run);
+
+    run = cp_test_run("sync/even_odd_lock", "--time-scale=slow", NULL);
+    cp_test_assert_usage_error(run, "slow");
+    cp_run_free(run);
+}
+
+Test(even_odd_lock, help, .timeout = 30)
+{
+    cp_test_assert_help("sync/even_odd_lock");
+}
+
+/* ----------------------------------------------------------- shared_counter */
+
+/* Run shared_counter with args; assert its two lines and a clean exit. */
+static void
+assert_exact_total(const char *const *args, const char *counter_line, const char *expected_line)
+{
+    CpRun *run = cp_test_runv("sync/shared_counter", args);
+
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, 2, "output: %s", run->out);
+    cr_assert_str_eq(run->lines[0], counter_line);
+    cr_assert_str_eq(run->lines[1], expected_line);
+    cp_run_free(run);
+}
+
+Test(shared_counter, lesson_output, .timeout = 30)
+{
+    const char *const args[] = { NULL };
+
+    assert_exact_total(args, "Counter with lock: 300000", "Expected: 300000");
+}
+
+Test(shared_counter, atomic, .timeout = 30)
+{
+    const char *const args[] = { "--mode=atomic", NULL };
+
+    assert_exact_total(args, "Counter with atomics: 300000", "Expected: 300000");
+}
+
+Test(shared_counter, other_shapes, .timeout = 30)
+{
+    const char *const lock5[] = { "--mode=lock", "-w", "5", "--increments=20000", NULL };
+    const char *const atomic5[] = { "-m", "atomic", "--workers=5", "-n", "20000", NULL };
+    const char *const lock1[] = { "-w", "1", "--increments=1", NULL };
+    const char *const atomic64[] = { "--mode=atomic", "-w", "64", "--increments=1000", NULL };
+
+    assert_exact_total(lock5, "Counter with lock: 100000", "Expected: 100000");
+    assert_exact_total(atomic5, "Counter with atomics: 100000", "Expected: 100000");
+    assert_exact_total(lock1, "Counter with lock: 1", "Expected: 1");
+    assert_exact_total(atomic64, "Counter with atomics: 64000", "Expected: 64000");
+}
+
+#ifdef CP_SANITIZE_THREAD
+/* Built with ThreadSanitizer: the race of --mode=none must be reported,
+ * and the correct modes must run clean. */
+static CpRun *
+run_under_tsan(const char *mode)
+{
+    const char *const env[] = { "TSAN_OPTIONS=halt_on_error=1 exitcode=66", NULL };
+    const char *const args[] = { mode, NULL };
+
+    return cp_test_run_env(env, "sync/shared_counter", args);
+}
+
+Test(shared_counter, tsan_reports_the_race, .timeout = 30)
+{
+    CpRun *run = run_under_tsan("--mode=none");
+
+    cr_assert_eq(run->status, 66, "exit status %d, stderr: %s", run->status, run->err);
+    cr_assert(strstr(run->err, "ThreadSanitizer: data race") != NULL, "no race report: %s", run->err);
+    cp_run_free(run);
+}
+
+Test(shared_counter, tsan_clean_with_lock_and_atomic, .timeout = 30)
+{
+    CpRun *run = run_under_tsan("--mode=lock");
+    cp_test_assert_ok(run);
+    cr_assert_str_eq(run->lines[0], "Counter with lock: 300000");
+    cp_run_free(run);
+
+    run = run_under_tsan("--mode=atomic");
+    cp_test_assert_ok(run);
+    cr_assert_str_eq(run->lines[0], "Counter with atomics: 300000");
+    cp_run_free(run);
+}
+#else
+/* Run --mode=none; return the counter after checking the lines around it. */
+static long
+run_without_lock(const char *const *args, long expected)
+{
+    CpRun *run = cp_test_runv("sync/shared_counter", args);
+    long counter, lost;
+    char *want;
+
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, 3, "output: %s", run->out);
+    cr_assert_eq(sscanf(run->lines[0], "Counter without lock: %ld", &counter), 1, "%s", run->lines[0]);
+    want = g_strdup_printf("Expected: %ld", expected);
+    cr_assert_str_eq(run->lines[1], want);
+    cr_assert_eq(sscanf(run->lines[2], "Lost updates: %ld", &lost), 1, "%s", run->lines[2]);
+    cr_assert_eq(lost, expected - counter);
+    g_free(want);
+    cp_run_free(run);
+    return counter;
+}
+
+Test(shared_counter, none_never_exceeds_expected, .timeout = 30)
+{
+    const char *const lesson[] = { "--mode=none", NULL };
+    const char *const more[] = { "--mode=none", "-w", "4", "--increments=200000", NULL };
+
+    /* Lost updates may or may not happen; more than expected never can. */
+    for (int i = 0; i < 10; i++) {
+        long counter = run_without_lock(lesson, 300000);
+
+        cr_assert(counter >= 1 && counter <= 300000, "counter %ld", counter);
+        counter = run_without_lock(more, 800000);
+        cr_assert(counter >= 1 && counter <= 800000, "counter %ld", counter);
+    }
+}
+#endif
+
+Test(shared_counter, rejects_bad_input, .timeout = 30)
+{
+    CpRun *run = cp_test_run("sync/shared_counter", "--mode=fast", NULL);
+    cp_test_assert_usage_error(run, "'fast'");
+    cp_run_free(run);
+
+    run = cp_test_run("sync/shared_counter", "--increments=0", NULL);
+    cp_test_assert_usage_error(run, "'0'");
+    cp_run_free(run);
+
+    run = cp_test_run("sync/shared_counter", "--increments=100000001", NULL);
+    cp_test_assert_usage_error(run, "'100000001'");
+    cp_run_free(run);
+
+    run = cp_test_run("sync/shared_counter", "-w", "0", NULL);
+    cp_test_assert_usage_error(run, "'0'");
+    cp_run_free(run);
+
+    run = cp_test_run("sync/shared_counter", "none", NULL);
+    cp_test_assert_usage_error(run, "'none'");
+    cp_run_free(run);
+}
+
+Test(shared_counter, help, .timeout = 30)
+{
+    cp_test_assert_help("sync/shared_counter");
+}
+
+/* ---------------------------------------------------------- inc_dec_counter */
+
+/* Every line but the last is "Shared Variable: v" with 0 <= v < threads
+ * (the printing thread has undone its own increment); the last is the
+ * final 0. */
+static void
+assert_inc_dec_lines(const CpRun *run, int threads, int iterations)
+{
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, (guint) (threads * iterations + 1));
+    /* One assertion for all the lines: Criterion reports each one. */
+    guint bad = 0;
+    for (guint i = 0; i + 1 < run->n_lines && bad == 0; i++) {
+        int v;
+        char extra;
+
+        if (sscanf(run->lines[i], "Shared Variable: %d%c", &v, &extra) != 1 || v < 0 || v >= threads)
+            bad = i + 1;
+    }
+    cr_assert_eq(bad, 0, "line %u: %s", bad, bad ? run->lines[bad - 1] : "");
+    cr_assert_str_eq(run->lines[run->n_lines - 1], "Final Shared Variable: 0");
+}
+
+Test(inc_dec_counter, printed_values_in_range, .timeout = 30)
+{
+    CpRun *run = cp_test_run("sync/inc_dec_counter", "--iterations=2000", NULL);
+    assert_inc_dec_lines(run, 4, 2000);
+    cp_run_free(run);
+
+    run = cp_test_run("sync/inc_dec_counter", "-w", "8", "-n", "500", NULL);
+    assert_inc_dec_lines(run, 8, 500);
+    cp_run_free(run);
+
+    run = cp_test_run("sync/inc_dec_counter", "-w", "1", "-n", "100", NULL);
+    assert_inc_dec_lines(run, 1, 100);
+    cp_run_free(run);
+}
+
+/* The lesson's 400000 lines would make the test slow (and very slow under
+ * AddressSanitizer): the lines are checked with fewer steps above, and the
+ * lesson's count runs here with --quiet. */
+Test(inc_dec_counter, lesson_count_quiet, .timeout = 30)
+{
+    CpRun *run = cp_test_run("sync/inc_dec_counter", "--quiet", NULL);
+
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, 1, "output: %.200s", run->out);
+    cr_assert_str_eq(run->lines[0], "Final Shared Variable: 0");
+    cp_run_free(run);
+}
+
+Test(inc_dec_counter, rejects_bad_input, .timeout = 30)
+{
+    CpRun *run = cp_test_run("sync/inc_dec_counter", "--iterations=0", NULL);
+    cp_test_assert_usage_error(run, "'0'");
+    cp_run_free(run);
+
+    run = cp_test_run("sync/inc_dec_counter", "--iterations=lots", NULL);
+    cp_test_assert_usage_error(run, "lots");
+    cp_run_free(run);
+
+    run = cp_test_run("sync/inc_dec_counter", "--workers=1025", NULL);
+    cp_test_assert_usage_error(run, "'1025'");
+    cp_run_free(run);
+}
+
+Test(inc_dec_counter, help, .timeout = 30)
+{
+    cp_test_assert_help("sync/inc_dec_counter");
+}
+
+/* ------------------------------------------------------- locked_file_writer */
+
+/* Assert that the file holds "Thread i: 10000000" once for each i below
+ * threads, each line whole, in any order. */
+static void
+assert_results_file(const char *path, int threads)
+{
+    char *text, **lines;
+    gsize length;
+    GError *error = NULL;
+
+    cr_assert(g_file_get_contents(path, &text, &length, &error), "cannot read %s: %s",
+              path, error ? error->message : "?");
+    cr_assert(length > 0 && text[length - 1] == '\n', "last line not whole: %s", text);
+    text[length - 1] = '\0';
+    lines = g_strsplit(text, "\n", -1);
+    cr_assert_eq(g_strv_length(lines), (guint) threads, "file: %s", text);
+    for (int i = 0; i < threads; i++) {
+        char *line = g_strdup_printf("Thread %d: 10000000", i);
+
+        cr_assert(g_strv_contains((const char *const *) lines, line), "missing: %s in %s", line, text);
+        g_free(line);
+    }
+    g_strfreev(lines);
+    g_free(text);
+}
+
+Test(locked_file_writer, one_line_per_thread, .timeout = 30)
+{
+    char *dir = g_dir_make_tmp("conpar-XXXXXX", NULL);
+    cr_assert_not_null(dir);
+    char *path = g_build_filename(dir, "out.txt", NULL);
+    char *option = g_strdup_printf("--output=%s", path);
+    CpRun *run = cp_test_run("sync/locked_file_writer", option, NULL);
+    cp_test_assert_ok(run);
+    cr_assert_str_empty(run->out);
+    assert_results_file(path, 4);
+    cp_run_free(run);
+
+    /* A second run replaces the file, with more threads. */
+    run = cp_test_run("sync/locked_file_writer", "-w", "8", "-o", path, NULL);
+    cp_test_assert_ok(run);
+    assert_results_file(path, 8);
+    cp_run_free(run);
+
+    cr_assert_eq(g_unlink(path), 0);
+    cr_assert_eq(g_rmdir(dir), 0);
+    g_free(option);
+    g_free(path);
+    g_free(dir);
+}
+
+Test(locked_file_writer, default_results_txt, .timeout = 30)
+{
+    char *dir = g_dir_make_tmp("conpar-XXXXXX", NULL);
+    const char *builddir = g_getenv("CONPAR_BUILDDIR");
+    char *absolute = g_canonicalize_filename(builddir ? builddir : ".", NULL);
+
+    /* Run it in an empty directory, still finding the build from there. */
+    cr_assert_not_null(dir);
+    g_setenv("CONPAR_BUILDDIR", absolute, TRUE);
+    cr_assert_eq(chdir(dir), 0);
+    CpRun *run = cp_test_run("sync/locked_file_writer", NULL);
+    cp_test_assert_ok(run);
+    assert_results_file("results.txt", 4);
+    cp_run_free(run);
+
+    cr_assert_eq(g_unlink("results.txt"), 0);
+    cr_assert_eq(g_rmdir(dir), 0);
+    g_free(absolute);
+    g_free(dir);
+}
+
+Test(locked_file_writer, rejects_bad_input, .timeout = 30)
+{
+    char *dir = g_dir_make_tmp("conpar-XXXXXX", NULL);
+    cr_assert_not_null(dir);
+    char *missing = g_build_filename(dir, "no-such-dir", "out.txt", NULL);
+    char *option = g_strdup_printf("--output=%s", missing);
+    CpRun *run = cp_test_run("sync/locked_file_writer", option, NULL);
+    cp_test_assert_usage_error(run, missing);
+    cp_run_free(run);
+
+    /* A directory is not a file to write to. */
+    run = cp_test_run("sync/locked_file_writer", "-o", dir, NULL);
+    cp_test_assert_usage_error(run, dir);
+    cp_run_free(run);
+
+    run = cp_test_run("sync/locked_file_writer", "--workers=zero", NULL);
+    cp_test_assert_usage_error(run, "zero");
+    cp_run_free(run);
+
+    cr_assert_eq(g_rmdir(dir), 0);
+    g_free(option);
+    g_free(missing);
+    g_free(dir);
+}
+
+Test(locked_file_writer, help, .timeout = 30)
+{
+    cp_test_assert_help("sync/locked_file_writer");
 }
