@@ -4,8 +4,8 @@
  * (cp_die), timing and scaled waits (cp_time), option parsing (cp_options),
  * printing like Python (cp_format), and, once the lessons on them have been
  * taught, queues (cp_queue), pools (cp_executor, cp_procpool), pipes
- * between processes (cp_channel) and memory and locks shared between
- * processes (cp_shm).
+ * between processes (cp_channel), memory and locks shared between
+ * processes (cp_shm) and the event loop's tasks (cp_loop).
  */
 #ifndef CONPAR_H
 #define CONPAR_H
@@ -20,5 +20,6 @@
 #include "cp_channel.h"
 #include "cp_procpool.h"
 #include "cp_shm.h"
+#include "cp_loop.h"
 
 #endif

@@ -1,0 +1,119 @@
+/* shield.c: asyncio.shield() on GLib's main loop: cancelling the waiter
+ * does not cancel the work it waits for.
+ *
+ * Ports lesson 002 §4 "Async with asyncio.shield".  The long-running task
+ * (asyncio.sleep(2), then "Long task completed") runs in a cp_loop group
+ * with a GCancellable of its own.  The shield is a wait on that task with
+ * a second, separate GCancellable: cancelling it (the lesson's
+ * shielded_task.cancel()) completes the wait at once with
+ * G_IO_ERROR_CANCELLED, the C CancelledError, while the task's own
+ * cancellable is never touched, so its timer stays on the loop.
+ *
+ * Usage:   shield [--time-scale=F]
+ *
+ * Look for: "Shielded task was cancelled" at once, then the task still
+ * pending, then, two seconds later, its result: it ran to its end.  (In
+ * the lesson, asyncio.run() ends right after the cancel and cancels the
+ * task it left behind; here the program waits for it, to show it.)
+ *
+ * See also: async/timeout.c and async/wait_tasks.c, where cancelling does
+ * reach the tasks.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "conpar.h"
+
+/* The rest of long_running_task(), after its await. */
+static void
+long_task_slept(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    GTask *task = user_data;
+    GError *error = NULL;
+
+    (void) source;
+    if (cp_loop_sleep_finish(result, &error))
+        g_task_return_pointer(task, g_strdup("Long task completed"), g_free);
+    else
+        g_task_return_error(task, error);
+    g_object_unref(task);
+}
+
+/* async def long_running_task(): await asyncio.sleep(2); return "..." */
+static void
+long_running_task_async(gpointer arg, GCancellable *cancellable,
+                        GAsyncReadyCallback callback, gpointer user_data)
+{
+    GTask *task = g_task_new(NULL, cancellable, callback, user_data);
+
+    (void) arg;
+    cp_loop_sleep_async(2.0, cancellable, long_task_slept, task);
+}
+
+/* `await`: run the loop until the wait completes; FALSE with its error. */
+static gboolean
+await_wait(GAsyncResult **result, GError **error)
+{
+    cp_loop_run_until(result);
+    gboolean ok = cp_loop_wait_finish(*result, error);
+    g_clear_object(result);
+    return ok;
+}
+
+int
+main(int argc, char *argv[])
+{
+    GAsyncResult *result = NULL;
+    GError *error = NULL;
+    gboolean ran_to_end;
+
+    cp_options_parse(&argc, &argv, "",
+                     "Cancel the waiter of a shielded task: the task itself runs to its end.",
+                     NULL, NULL);
+    if (argc > 1)
+        cp_options_fail("unexpected argument '%s'", argv[1]);
+
+    printf("Async with asyncio.shield:\n");
+    CpLoopGroup *work = cp_loop_group_new(g_free);
+    cp_loop_group_start(work, long_running_task_async, NULL);
+
+    /* shielded_task = asyncio.shield(long_running_task()): waiting on the
+     * task through a cancellable that belongs to the waiter alone. */
+    GCancellable *shielded_task = g_cancellable_new();
+    cp_loop_wait_async(work, CP_LOOP_ALL_COMPLETED, CP_LOOP_NO_TIMEOUT, shielded_task,
+                       cp_loop_store_result, &result);
+    g_cancellable_cancel(shielded_task);   /* shielded_task.cancel() */
+
+    if (await_wait(&result, &error)) {   /* result = await shielded_task */
+        printf("Shielded result: %s\n", (char *) cp_loop_group_value(work, 0));
+    } else if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+        printf("Shielded task was cancelled\n");
+    } else {
+        fprintf(stderr, "shield: %s\n", error->message);
+        return EXIT_FAILURE;
+    }
+    g_clear_error(&error);
+    g_object_unref(shielded_task);
+
+    /* The cancel stopped the waiting only: the task is still on the loop
+     * (unless --time-scale=0 made its wait end at once). */
+    if (cp_loop_group_state(work, 0) == CP_LOOP_PENDING)
+        printf("The long-running task is still running\n");
+
+    /* Wait for it again, this time with nothing to cancel the wait. */
+    cp_loop_wait_async(work, CP_LOOP_ALL_COMPLETED, CP_LOOP_NO_TIMEOUT, NULL,
+                       cp_loop_store_result, &result);
+    await_wait(&result, NULL);   /* cannot fail: no cancellable, no deadline */
+    ran_to_end = cp_loop_group_state(work, 0) == CP_LOOP_DONE;
+    if (ran_to_end)
+        printf("It ran to its end anyway: %s\n", (char *) cp_loop_group_value(work, 0));
+    cp_loop_group_unref(work);
+
+    if (!ran_to_end) {
+        fprintf(stderr, "shield: the cancel reached the shielded task\n");
+        return EXIT_FAILURE;
+    }
+    return EXIT_SUCCESS;
+}

@@ -1,0 +1,188 @@
+/* timeout.c: a deadline on GLib's main loop: what has not ended by then is
+ * cancelled, and the waiter gets TimeoutError.
+ *
+ * Ports lesson 002 §4 "Async with asyncio.timeout" (one fetch, 1 s
+ * deadline) and "Async with asyncio.gather and timeout" (three fetches,
+ * 1.5 s).  Each fetch is an asyncio.sleep of a random 0.5..2 s.  The
+ * deadline is a timer of its own on the loop, given to a wait for all the
+ * tasks (cp_loop_wait_async()): if it fires first, it cancels every fetch
+ * still pending, lets them end, and completes the wait with
+ * G_IO_ERROR_TIMED_OUT, the C TimeoutError.  Fetches that ended in time
+ * keep their results.
+ *
+ * Usage:   timeout [--seed=N] [--time-scale=F]
+ *
+ * Look for: "Task timed out!" when the fetch takes over its 1 s deadline
+ * (two runs in three); then "Gather timed out!" and, per task, "Task i
+ * completed: ..." for those under 1.5 s, "Task i still running at the
+ * deadline: cancelled" for the others.  A run where everything beats its
+ * deadline says "Task completed: ..." or "All tasks completed: [...]"
+ * instead.  Each part's "Took" line shows it lasting no longer than its
+ * deadline, whatever its slowest fetch would take.  The times are random;
+ * --seed=N repeats a run.  (The lesson asks every task for its result,
+ * which for a cancelled one raises CancelledError; here its state is
+ * asked first.)
+ *
+ * See also: async/wait_tasks.c, async/shield.c, async/gather.c.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "conpar.h"
+
+#define N_TASKS 3
+
+typedef struct {
+    const char *url;
+    double seconds;   /* the simulated fetch's duration */
+} Fetch;
+
+/* The rest of fetch_data(), after its await: runs when the timer fires or,
+ * with G_IO_ERROR_CANCELLED, when the deadline cancels the fetch. */
+static void
+fetch_slept(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    GTask *task = user_data;
+    const Fetch *fetch = g_task_get_task_data(task);
+    GError *error = NULL;
+
+    (void) source;
+    if (cp_loop_sleep_finish(result, &error))
+        g_task_return_pointer(task, g_strdup_printf("Data from %s", fetch->url), g_free);
+    else
+        g_task_return_error(task, error);
+    g_object_unref(task);
+}
+
+/* async def fetch_data(url): await asyncio.sleep(...); return "Data from url" */
+static void
+fetch_data_async(gpointer arg, GCancellable *cancellable,
+                 GAsyncReadyCallback callback, gpointer user_data)
+{
+    Fetch *fetch = arg;
+    GTask *task = g_task_new(NULL, cancellable, callback, user_data);
+
+    g_task_set_task_data(task, fetch, NULL);
+    cp_loop_sleep_async(fetch->seconds, cancellable, fetch_slept, task);
+}
+
+/* Seconds since `start` on the lesson's clock (before the time scale). */
+static double
+lesson_seconds_since(double start)
+{
+    return cp_time_scale() > 0 ? cp_time_since(start) / cp_time_scale() : 0;
+}
+
+/* async with asyncio.timeout(seconds): await all of them.  FALSE when the
+ * deadline passed first; the tasks that ended in time keep their values.
+ * *took: how long the wait lasted, in the lesson's seconds. */
+static gboolean
+wait_with_timeout(CpLoopGroup *tasks, double seconds, double *took)
+{
+    GAsyncResult *result = NULL;
+    GError *error = NULL;
+    double start = cp_time_now();
+
+    cp_loop_wait_async(tasks, CP_LOOP_ALL_COMPLETED, seconds, NULL, cp_loop_store_result, &result);
+    cp_loop_run_until(&result);
+    *took = lesson_seconds_since(start);
+    gboolean in_time = cp_loop_wait_finish(result, &error);
+    g_object_unref(result);
+    if (!in_time && !g_error_matches(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)) {
+        fprintf(stderr, "timeout: %s\n", error->message);
+        exit(EXIT_FAILURE);
+    }
+    g_clear_error(&error);
+    return in_time;
+}
+
+/* Each fetch's time, before it starts: what the order of the output
+ * depends on. */
+static void
+print_fetch_times(const Fetch *fetches, int n, const char *suffix)
+{
+    printf("Fetch times:");
+    for (int i = 0; i < n; i++)
+        printf("%s %s %.2f s", i > 0 ? "," : "", fetches[i].url, fetches[i].seconds);
+    printf("%s\n", suffix);
+}
+
+int
+main(int argc, char *argv[])
+{
+    Fetch one = { "http://slow.com", 0 };
+    Fetch three[N_TASKS] = { { "http://slow.com", 0 }, { "http://very-slow.com", 0 },
+                             { "http://fast.com", 0 } };
+    char *seed_text = NULL;
+    double took;
+    gboolean ok;
+    GOptionEntry entries[] = {
+        { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text,
+          "Seed for the random fetch times, 0..4294967295 (default: a new one each run)", "N" },
+        G_OPTION_ENTRY_NULL
+    };
+
+    cp_options_parse(&argc, &argv, "",
+                     "Fetches under a deadline: what has not ended by then is cancelled.",
+                     entries, NULL);
+    if (argc > 1)
+        cp_options_fail("unexpected argument '%s'", argv[1]);
+    GRand *rng = seed_text
+        ? g_rand_new_with_seed((guint32) cp_options_parse_int(seed_text, 0, G_MAXUINT32, "--seed"))
+        : g_rand_new();
+    g_free(seed_text);
+    /* random.uniform(0.5, 2.0), to 0.01 s */
+    one.seconds = g_rand_int_range(rng, 50, 201) / 100.0;
+    for (int i = 0; i < N_TASKS; i++)
+        three[i].seconds = g_rand_int_range(rng, 50, 201) / 100.0;
+    g_rand_free(rng);
+
+    printf("Async with asyncio.timeout:\n");
+    print_fetch_times(&one, 1, " (deadline 1.0 s)");
+    CpLoopGroup *tasks = cp_loop_group_new(g_free);
+    cp_loop_group_start(tasks, fetch_data_async, &one);
+    if (wait_with_timeout(tasks, 1.0, &took))
+        printf("Task completed: %s\n", (char *) cp_loop_group_value(tasks, 0));
+    else
+        printf("Task timed out!\n");
+    printf("Took %.2f s, no more than the deadline (1.0 s)\n", took);
+    ok = cp_loop_group_count(tasks, CP_LOOP_PENDING) == 0;
+    cp_loop_group_unref(tasks);
+
+    printf("\nAsync with asyncio.gather and timeout:\n");
+    print_fetch_times(three, N_TASKS, " (deadline 1.5 s)");
+    tasks = cp_loop_group_new(g_free);
+    for (int i = 0; i < N_TASKS; i++)
+        cp_loop_group_start(tasks, fetch_data_async, &three[i]);   /* asyncio.create_task() */
+    if (wait_with_timeout(tasks, 1.5, &took)) {
+        char *results[N_TASKS], *list;
+
+        for (guint i = 0; i < N_TASKS; i++)
+            results[i] = cp_loop_group_value(tasks, i);
+        list = cp_format_str_list((const char *const *) results, N_TASKS);
+        printf("All tasks completed: %s\n", list);
+        g_free(list);
+    } else {
+        printf("Gather timed out!\n");
+        /* Check which tasks completed */
+        for (guint i = 0; i < N_TASKS; i++) {
+            if (cp_loop_group_state(tasks, i) == CP_LOOP_DONE)
+                printf("Task %u completed: %s\n", i, (char *) cp_loop_group_value(tasks, i));
+            else
+                printf("Task %u still running at the deadline: cancelled\n", i);
+        }
+        ok = ok && cp_loop_group_count(tasks, CP_LOOP_CANCELLED) > 0;
+    }
+    printf("Took %.2f s, no more than the deadline (1.5 s)\n", took);
+    /* Nothing is left running: every task either ended or was cancelled. */
+    ok = ok && cp_loop_group_count(tasks, CP_LOOP_PENDING) == 0
+            && cp_loop_group_count(tasks, CP_LOOP_FAILED) == 0;
+    cp_loop_group_unref(tasks);
+    if (!ok) {
+        fprintf(stderr, "timeout: a task was left pending or failed\n");
+        return EXIT_FAILURE;
+    }
+    return EXIT_SUCCESS;
+}

@@ -1,0 +1,214 @@
+/* wait_tasks.c: asyncio.wait() on GLib's main loop: wait for every task,
+ * then for the first one only, and cancel the rest.
+ *
+ * Ports lesson 002 §4 "Async with asyncio.wait" (ALL_COMPLETED) and "Async
+ * with asyncio.gather and return_when" (FIRST_COMPLETED).  Each task is a
+ * simulated fetch, an asyncio.sleep of a random 0.5..2 s, started in a
+ * cp_loop group on the one loop.  The first wait completes when all three
+ * have ended.  The second completes as soon as one has: its callback counts
+ * the done and pending tasks and cancels the pending ones right there; their
+ * timers leave the loop at once, and a gather then collects their
+ * CancelledError (G_IO_ERROR_CANCELLED).
+ *
+ * Usage:   wait_tasks [--seed=N] [--time-scale=F]
+ *
+ * Look for: "Wait results: [...]" with all three results (in submission
+ * order; the lesson's `done` is a set, with no order), then "Completed
+ * tasks: 1", "Pending tasks: 2", one "Cancelled:" line for each pending
+ * task (all but the shortest of the "Fetch times"), and "Timers left on
+ * the loop: 0"; the "Took" line shows that the second part lasts as long
+ * as its fastest fetch, not its slowest.  The times are random; --seed=N
+ * repeats a run.
+ *
+ * See also: async/gather.c, async/as_completed.c, async/timeout.c.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "conpar.h"
+
+#define N_TASKS 3
+
+typedef struct {
+    const char *url;
+    double seconds;   /* the simulated fetch's duration */
+} Fetch;
+
+/* Only the loop's one thread touches this: no lock. */
+static guint timers_on_loop;   /* fetches whose sleep has not ended */
+
+/* The rest of fetch_data(), after its await: runs when the timer fires or,
+ * with G_IO_ERROR_CANCELLED, when the fetch is cancelled. */
+static void
+fetch_slept(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    GTask *task = user_data;
+    const Fetch *fetch = g_task_get_task_data(task);
+    GError *error = NULL;
+
+    (void) source;
+    timers_on_loop--;
+    if (cp_loop_sleep_finish(result, &error))
+        g_task_return_pointer(task, g_strdup_printf("Data from %s", fetch->url), g_free);
+    else
+        g_task_return_error(task, error);
+    g_object_unref(task);
+}
+
+/* async def fetch_data(url): await asyncio.sleep(...); return "Data from url" */
+static void
+fetch_data_async(gpointer arg, GCancellable *cancellable,
+                 GAsyncReadyCallback callback, gpointer user_data)
+{
+    Fetch *fetch = arg;
+    GTask *task = g_task_new(NULL, cancellable, callback, user_data);
+
+    g_task_set_task_data(task, fetch, NULL);
+    timers_on_loop++;
+    cp_loop_sleep_async(fetch->seconds, cancellable, fetch_slept, task);
+}
+
+/* What main() and first_completed() share. */
+typedef struct {
+    CpLoopGroup *tasks;
+    GAsyncResult *result;   /* the wait's, once it has completed */
+} FirstWait;
+
+/* After `done, pending = await asyncio.wait(..., FIRST_COMPLETED)`.  GTask
+ * calls this straight from the first task's end, so the count is taken and
+ * the rest are cancelled before another timer can fire. */
+static void
+first_completed(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    FirstWait *wait = user_data;
+    guint pending = cp_loop_group_count(wait->tasks, CP_LOOP_PENDING);
+
+    (void) source;
+    printf("Completed tasks: %u\n", cp_loop_group_size(wait->tasks) - pending);
+    printf("Pending tasks: %u\n", pending);
+    cp_loop_group_cancel_pending(wait->tasks);   /* for task in pending: task.cancel() */
+    wait->result = g_object_ref(result);
+}
+
+/* `await`: run the loop until the result is in.  Nothing here cancels a
+ * wait or gives it a deadline, so none of them can fail. */
+static void
+await_result(GAsyncResult **result, gboolean (*finish)(GAsyncResult *, GError **))
+{
+    GError *error = NULL;
+
+    cp_loop_run_until(result);
+    if (!finish(*result, &error)) {
+        fprintf(stderr, "wait_tasks: %s\n", error->message);
+        exit(EXIT_FAILURE);
+    }
+    g_clear_object(result);
+}
+
+/* asyncio.create_task() for each fetch. */
+static CpLoopGroup *
+create_tasks(Fetch *fetches)
+{
+    CpLoopGroup *tasks = cp_loop_group_new(g_free);
+
+    for (int i = 0; i < N_TASKS; i++)
+        cp_loop_group_start(tasks, fetch_data_async, &fetches[i]);
+    return tasks;
+}
+
+/* Each fetch's time, before it starts: what the order of the output
+ * depends on. */
+static void
+print_fetch_times(const Fetch *fetches, int n, const char *suffix)
+{
+    printf("Fetch times:");
+    for (int i = 0; i < n; i++)
+        printf("%s %s %.2f s", i > 0 ? "," : "", fetches[i].url, fetches[i].seconds);
+    printf("%s\n", suffix);
+}
+
+/* Seconds since `start` on the lesson's clock (before the time scale). */
+static double
+lesson_seconds_since(double start)
+{
+    return cp_time_scale() > 0 ? cp_time_since(start) / cp_time_scale() : 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+    Fetch all[N_TASKS] = { { "http://slow.com", 0 }, { "http://fast.com", 0 },
+                           { "http://medium.com", 0 } };
+    Fetch first[N_TASKS] = { { "http://fast.com", 0 }, { "http://slow.com", 0 },
+                             { "http://medium.com", 0 } };
+    char *seed_text = NULL, *results[N_TASKS], *list;
+    GAsyncResult *result = NULL;
+    guint cancelled = 0;
+    GOptionEntry entries[] = {
+        { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text,
+          "Seed for the random fetch times, 0..4294967295 (default: a new one each run)", "N" },
+        G_OPTION_ENTRY_NULL
+    };
+
+    cp_options_parse(&argc, &argv, "",
+                     "Wait for all tasks, then for the first one, cancelling the rest.",
+                     entries, NULL);
+    if (argc > 1)
+        cp_options_fail("unexpected argument '%s'", argv[1]);
+    GRand *rng = seed_text
+        ? g_rand_new_with_seed((guint32) cp_options_parse_int(seed_text, 0, G_MAXUINT32, "--seed"))
+        : g_rand_new();
+    g_free(seed_text);
+    for (int i = 0; i < N_TASKS; i++)   /* random.uniform(0.5, 2.0), to 0.01 s */
+        all[i].seconds = g_rand_int_range(rng, 50, 201) / 100.0;
+    for (int i = 0; i < N_TASKS; i++)
+        first[i].seconds = g_rand_int_range(rng, 50, 201) / 100.0;
+    g_rand_free(rng);
+
+    printf("Async with asyncio.wait:\n");
+    print_fetch_times(all, N_TASKS, "");
+    CpLoopGroup *tasks = create_tasks(all);
+    cp_loop_wait_async(tasks, CP_LOOP_ALL_COMPLETED, CP_LOOP_NO_TIMEOUT, NULL,
+                       cp_loop_store_result, &result);
+    await_result(&result, cp_loop_wait_finish);
+    for (guint i = 0; i < N_TASKS; i++)
+        results[i] = cp_loop_group_value(tasks, i);   /* task.result() */
+    list = cp_format_str_list((const char *const *) results, N_TASKS);
+    printf("Wait results: %s\n", list);
+    g_free(list);
+    cp_loop_group_unref(tasks);
+
+    printf("\nAsync with asyncio.gather and return_when:\n");
+    print_fetch_times(first, N_TASKS, "");
+    double start = cp_time_now(), fastest = first[0].seconds, slowest = first[0].seconds;
+    FirstWait wait = { create_tasks(first), NULL };
+    cp_loop_wait_async(wait.tasks, CP_LOOP_FIRST_COMPLETED, CP_LOOP_NO_TIMEOUT, NULL,
+                       first_completed, &wait);
+    await_result(&wait.result, cp_loop_wait_finish);
+    /* await asyncio.gather(*pending, return_exceptions=True): let the
+     * cancelled tasks end, each with its CancelledError as its value. */
+    cp_loop_gather_async(wait.tasks, TRUE, NULL, cp_loop_store_result, &result);
+    await_result(&result, cp_loop_gather_finish);
+    for (guint i = 0; i < N_TASKS; i++) {
+        if (cp_loop_group_state(wait.tasks, i) == CP_LOOP_CANCELLED) {
+            printf("Cancelled: %s\n", first[i].url);
+            cancelled++;
+        }
+    }
+    printf("Timers left on the loop: %u\n", timers_on_loop);
+    for (int i = 1; i < N_TASKS; i++) {
+        fastest = MIN(fastest, first[i].seconds);
+        slowest = MAX(slowest, first[i].seconds);
+    }
+    printf("Took %.2f s, about the fastest fetch (%.2f s), not the slowest (%.2f s)\n",
+           lesson_seconds_since(start), fastest, slowest);
+    cp_loop_group_unref(wait.tasks);
+
+    if (cancelled != N_TASKS - 1 || timers_on_loop != 0) {
+        fprintf(stderr, "wait_tasks: expected 2 tasks cancelled and no timer left\n");
+        return EXIT_FAILURE;
+    }
+    return EXIT_SUCCESS;
+}

@@ -1,0 +1,934 @@
+/* Black-box tests of examples/async/. */
+#include <config.h>
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+
+#include "cp_test.h"
+
+/* ---- greet ---- */
+
+Test(greet, lesson_output, .timeout = 20)
+{
+    const char *const want[] = {
+        "Hello, Alice!", "Hello, Bob!", "Hello, Charlie!",
+        "Goodbye, Alice!", "Goodbye, Bob!", "Goodbye, Charlie!",
+    };
+    CpRun *run = cp_test_run("async/greet", NULL);
+
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, 6, "output: %s", run->out);
+    for (guint i = 0; i < 6; i++)
+        cr_assert_str_eq(run->lines[i], want[i]);
+    cp_run_free(run);
+}
+
+/* Seconds that a run's waits added: the run's time less that of the same
+ * run with --time-scale=0, which leaves out the start-up (about a second
+ * under ThreadSanitizer). */
+static double
+seconds_waited(const char *example, const char *scale, const char *arg)
+{
+    char *option = g_strdup_printf("--time-scale=%s", scale);
+    CpRun *base = cp_test_run(example, "--time-scale=0", arg, NULL);
+    CpRun *run = cp_test_run(example, option, arg, NULL);
+    double waited = run->seconds - base->seconds;
+
+    cp_test_assert_ok(base);
+    cp_test_assert_ok(run);
+    cp_run_free(base);
+    cp_run_free(run);
+    g_free(option);
+    return waited;
+}
+
+Test(greet, goodbyes_after_one_wait_not_three, .timeout = 20)
+{
+    /* One wait is 0.2 s here: three in a row would take 0.6 s. */
+    double waited = seconds_waited("async/greet", "0.2", NULL);
+
+    cr_assert_geq(waited, 0.2 - 0.05);
+    cr_assert_lt(waited, 0.4, "three 1-unit greetings waited %.3f s", waited);
+}
+
+Test(greet, sequential_pairs_take_three_waits, .timeout = 20)
+{
+    const char *const want[] = {
+        "Hello, Alice!", "Goodbye, Alice!", "Hello, Bob!", "Goodbye, Bob!",
+        "Hello, Charlie!", "Goodbye, Charlie!",
+    };
+    CpRun *run = cp_test_run("async/greet", "--sequential", NULL);
+    double waited;
+
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, 6, "output: %s", run->out);
+    for (guint i = 0; i < 6; i++)
+        cr_assert_str_eq(run->lines[i], want[i]);
+    cp_run_free(run);
+    waited = seconds_waited("async/greet", "0.05", "--sequential");
+    cr_assert_geq(waited, 3 * 0.05 - 0.05, "waited %.3f s", waited);
+}
+
+Test(greet, names_from_the_command_line, .timeout = 20)
+{
+    CpRun *run = cp_test_run("async/greet", "Dana", "Eve", NULL);
+
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, 4, "output: %s", run->out);
+    cr_assert_str_eq(run->lines[0], "Hello, Dana!");
+    cr_assert_str_eq(run->lines[1], "Hello, Eve!");
+    cr_assert_str_eq(run->lines[2], "Goodbye, Dana!");
+    cr_assert_str_eq(run->lines[3], "Goodbye, Eve!");
+    cp_run_free(run);
+}
+
+Test(greet, rejects_empty_name, .timeout = 20)
+{
+    CpRun *run = cp_test_run("async/greet", "Dana", "", NULL);
+
+    cp_test_assert_usage_error(run, "''");
+    cp_run_free(run);
+}
+
+Test(greet, rejects_bad_options, .timeout = 20)
+{
+    CpRun *run = cp_test_run("async/greet", "--time-scale=soon", NULL);
+
+    cp_test_assert_usage_error(run, "'soon'");
+    cp_run_free(run);
+    run = cp_test_run("async/greet", "--frobnicate", NULL);
+    cp_test_assert_usage_error(run, "--frobnicate");
+    cp_run_free(run);
+}
+
+Test(greet, help, .timeout = 20)
+{
+    cp_test_assert_help("async/greet");
+}
+
+/* ---- factorial_async ---- */
+
+/* Check the three parts and return the number of ticks in part 2. */
+static guint
+assert_factorial_run(const CpRun *run, const char *result_line)
+{
+    int sync_at = cp_test_find_line(run, "1. Synchronous factorial:", 0);
+    int async_at = cp_test_find_line(run, "2. Non-blocking factorial (the loop runs between steps):", 0);
+    int blocking_at = cp_test_find_line(run, "3. Blocking factorial (a sleep after each step holds the loop):", 0);
+    int async_result_at, ticks_line_at;
+    guint ticks = 0, reported = G_MAXUINT;
+
+    cr_assert(sync_at == 0 && async_at == 2 && blocking_at > async_at, "output: %s", run->out);
+    cr_assert_str_eq(run->lines[1], result_line);
+
+    /* Part 2: ticks, then the result, then the count of those ticks. */
+    async_result_at = cp_test_find_line(run, result_line, async_at);
+    cr_assert(async_result_at > async_at && async_result_at < blocking_at);
+    for (int i = async_at + 1; i < async_result_at; i++) {
+        cr_assert(g_str_has_prefix(run->lines[i], "tick "), "not a tick: %s", run->lines[i]);
+        ticks++;
+    }
+    ticks_line_at = async_result_at + 1;
+    cr_assert_eq(sscanf(run->lines[ticks_line_at], "Ticks during the non-blocking factorial: %u",
+                        &reported), 1, "line: %s", run->lines[ticks_line_at]);
+    cr_assert_eq(reported, ticks);
+    cr_assert_eq(ticks_line_at + 1, blocking_at);
+
+    /* Part 3: no tick at all, before or after. */
+    cr_assert_eq(run->n_lines, (guint) blocking_at + 3, "output: %s", run->out);
+    cr_assert_str_eq(run->lines[blocking_at + 1], result_line);
+    cr_assert_str_eq(run->lines[blocking_at + 2], "Ticks during the blocking factorial: 0");
+    return ticks;
+}
+
+Test(factorial_async, lesson_output, .timeout = 20)
+{
+    CpRun *run = cp_test_run("async/factorial_async", NULL);
+
+    cp_test_assert_ok(run);
+    cr_assert_geq(assert_factorial_run(run, "The factorial of 5 is 120"), 1);
+    cp_run_free(run);
+}
+
+Test(factorial_async, ticker_runs_only_while_the_loop_is_free, .timeout = 20)
+{
+    /* Steps of 10 ms, ticks every 5 ms: about 10 ticks in part 2, and 50 ms
+     * of blocking in part 3 with none. */
+    CpRun *run = cp_test_run("async/factorial_async", "--time-scale=0.1", NULL);
+
+    cp_test_assert_ok(run);
+    cr_assert_geq(assert_factorial_run(run, "The factorial of 5 is 120"), 3);
+    cr_assert_geq(run->seconds, 2 * 5 * 0.1 * 0.1, "the two waiting parts were too fast");
+    cp_run_free(run);
+}
+
+Test(factorial_async, other_inputs, .timeout = 20)
+{
+    CpRun *run = cp_test_run("async/factorial_async", "10", NULL);
+
+    cp_test_assert_ok(run);
+    assert_factorial_run(run, "The factorial of 10 is 3628800");
+    cp_run_free(run);
+
+    run = cp_test_run("async/factorial_async", "0", NULL);
+    cp_test_assert_ok(run);
+    assert_factorial_run(run, "The factorial of 0 is 1");
+    cp_run_free(run);
+
+    run = cp_test_run("async/factorial_async", "--time-scale=0", "20", NULL);
+    cp_test_assert_ok(run);
+    assert_factorial_run(run, "The factorial of 20 is 2432902008176640000");
+    cp_run_free(run);
+}
+
+Test(factorial_async, rejects_bad_input, .timeout = 20)
+{
+    CpRun *run = cp_test_run("async/factorial_async", "21", NULL);
+
+    cp_test_assert_usage_error(run, "'21'");
+    cp_run_free(run);
+    run = cp_test_run("async/factorial_async", "five", NULL);
+    cp_test_assert_usage_error(run, "'five'");
+    cp_run_free(run);
+    run = cp_test_run("async/factorial_async", "5", "6", NULL);
+    cp_test_assert_usage_error(run, "'6'");
+    cp_run_free(run);
+}
+
+Test(factorial_async, help, .timeout = 20)
+{
+    cp_test_assert_help("async/factorial_async");
+}
+
+/* ---- async_tasks ---- */
+
+Test(async_tasks, lesson_output, .timeout = 20)
+{
+    CpRun *run = cp_test_run("async/async_tasks", NULL);
+
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, 7, "output: %s", run->out);
+    cr_assert_str_eq(run->lines[0], "Task Task-1 starting");
+    cr_assert_str_eq(run->lines[1], "Task Task-2 starting");
+    cr_assert_str_eq(run->lines[2], "Task Task-3 starting");
+    for (int i = 1; i <= 3; i++) {
+        char *line = g_strdup_printf("Task Task-%d finished", i);
+        int at = cp_test_find_line(run, line, 0);
+
+        cr_assert(at >= 3 && at <= 5, "missing or misplaced: %s", line);
+        g_free(line);
+    }
+    cr_assert_str_eq(run->lines[6],
+                     "Results: ['Result from Task-1', 'Result from Task-2', 'Result from Task-3']");
+    cp_run_free(run);
+}
+
+Test(async_tasks, finish_in_order_of_duration, .timeout = 20)
+{
+    CpRun *run = cp_test_run("async/async_tasks", NULL);
+    int t1, t2, t3;
+
+    cp_test_assert_ok(run);
+    t1 = cp_test_find_line(run, "Task Task-1 finished", 0);
+    t2 = cp_test_find_line(run, "Task Task-2 finished", 0);
+    t3 = cp_test_find_line(run, "Task Task-3 finished", 0);
+    cr_assert(t1 >= 0 && t1 < t3 && t3 < t2, "finish order: %s", run->out);
+    cp_run_free(run);
+}
+
+Test(async_tasks, takes_about_the_longest_task, .timeout = 20)
+{
+    /* Waits of 0.1, 0.2 and 0.15 s: 0.2 s in all, not 0.45 s. */
+    double waited = seconds_waited("async/async_tasks", "0.1", NULL);
+
+    cr_assert_geq(waited, 0.2 - 0.05);
+    cr_assert_lt(waited, 0.35, "tasks of 1, 2 and 1.5 units waited %.3f s", waited);
+}
+
+Test(async_tasks, durations_from_the_command_line, .timeout = 20)
+{
+    CpRun *run = cp_test_run("async/async_tasks", "0.5", "0", NULL);
+
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, 5, "output: %s", run->out);
+    cr_assert_str_eq(run->lines[4], "Results: ['Result from Task-1', 'Result from Task-2']");
+    cp_run_free(run);
+}
+
+Test(async_tasks, rejects_bad_input, .timeout = 20)
+{
+    CpRun *run = cp_test_run("async/async_tasks", "1", "soon", NULL);
+
+    cp_test_assert_usage_error(run, "'soon'");
+    cp_run_free(run);
+    run = cp_test_run("async/async_tasks", "4000", NULL);
+    cp_test_assert_usage_error(run, "'4000'");
+    cp_run_free(run);
+}
+
+Test(async_tasks, help, .timeout = 20)
+{
+    cp_test_assert_help("async/async_tasks");
+}
+
+/* ---- gather ---- */
+
+typedef struct {
+    double took, longest, sum;
+} GatherTiming;
+
+static GatherTiming
+parse_took(const char *line)
+{
+    GatherTiming t;
+
+    cr_assert_eq(sscanf(line, "Took %lf s, about the longest fetch (%lf s), not the sum of all three (%lf s)",
+                        &t.took, &t.longest, &t.sum), 3, "line: %s", line);
+    /* Three draws from 0.5..2.0 s. */
+    cr_assert(t.longest >= 0.5 && t.longest <= 2.0, "longest %.2f", t.longest);
+    cr_assert(t.sum >= t.longest + 1.0 - 0.01 && t.sum <= 3 * t.longest + 0.01, "sum %.2f", t.sum);
+    return t;
+}
+
+Test(gather, lesson_output, .timeout = 20)
+{
+    CpRun *run = cp_test_run("async/gather", NULL);
+
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, 7, "output: %s", run->out);
+    cr_assert_str_eq(run->lines[0], "Async with asyncio.gather:");
+    cr_assert_str_eq(run->lines[1], "Gathered results: ['Data from http://example.com', "
+                                    "'Data from http://test.com', 'Data from http://demo.com']");
+    parse_took(run->lines[2]);
+    cr_assert_str_eq(run->lines[3], "");
+    cr_assert_str_eq(run->lines[4], "Async with asyncio.create_task:");
+    cr_assert_str_eq(run->lines[5], "Task results: ['Data from http://api1.com', "
+                                    "'Data from http://api2.com', 'Data from http://api3.com']");
+    parse_took(run->lines[6]);
+    cp_run_free(run);
+}
+
+Test(gather, takes_the_longest_not_the_sum, .timeout = 20)
+{
+    CpRun *run = cp_test_run("async/gather", "--time-scale=0.1", NULL);
+
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, 7, "output: %s", run->out);
+    for (int i = 2; i <= 6; i += 4) {
+        GatherTiming t = parse_took(run->lines[i]);
+
+        cr_assert_geq(t.took, t.longest, "done before the longest fetch: %s", run->lines[i]);
+        cr_assert_lt(t.took, t.sum, "the fetches ran one after another: %s", run->lines[i]);
+    }
+    cp_run_free(run);
+}
+
+Test(gather, seed_repeats_the_durations, .timeout = 20)
+{
+    CpRun *a = cp_test_run("async/gather", "--seed=42", NULL);
+    CpRun *b = cp_test_run("async/gather", "--seed", "42", NULL);
+
+    cp_test_assert_ok(a);
+    cp_test_assert_ok(b);
+    cr_assert_eq(a->n_lines, 7);
+    cr_assert_eq(b->n_lines, 7);
+    for (int i = 2; i <= 6; i += 4) {
+        GatherTiming ta = parse_took(a->lines[i]), tb = parse_took(b->lines[i]);
+
+        cr_assert_float_eq(ta.longest, tb.longest, 1e-9);
+        cr_assert_float_eq(ta.sum, tb.sum, 1e-9);
+    }
+    cp_run_free(a);
+    cp_run_free(b);
+}
+
+Test(gather, rejects_bad_input, .timeout = 20)
+{
+    CpRun *run = cp_test_run("async/gather", "--seed=soon", NULL);
+
+    cp_test_assert_usage_error(run, "'soon'");
+    cp_run_free(run);
+    run = cp_test_run("async/gather", "--seed=-5", NULL);
+    cp_test_assert_usage_error(run, "'-5'");
+    cp_run_free(run);
+    run = cp_test_run("async/gather", "http://extra.com", NULL);
+    cp_test_assert_usage_error(run, "'http://extra.com'");
+    cp_run_free(run);
+}
+
+Test(gather, help, .timeout = 20)
+{
+    cp_test_assert_help("async/gather");
+}
+
+/* ---- helpers for the fetch examples ---- */
+
+/* A "Fetch times: URL 1.23 s, URL 0.70 s[ (deadline 1.5 s)]" line. */
+typedef struct {
+    int n;
+    char url[3][32];
+    double seconds[3];
+} FetchTimes;
+
+static FetchTimes
+parse_fetch_times(const char *line)
+{
+    FetchTimes t = { 0 };
+    const char *p = line + sizeof "Fetch times:" - 1;
+
+    cr_assert(g_str_has_prefix(line, "Fetch times:"), "not a Fetch times line: %s", line);
+    while (t.n < 3) {
+        int used = 0;
+
+        if (sscanf(p, " %31s %lf s%n", t.url[t.n], &t.seconds[t.n], &used) != 2 || used == 0)
+            break;
+        /* random.uniform(0.5, 2.0) */
+        cr_assert(t.seconds[t.n] >= 0.5 && t.seconds[t.n] <= 2.0, "line: %s", line);
+        t.n++;
+        p += used;
+        if (*p != ',')
+            break;
+        p++;
+    }
+    return t;
+}
+
+static double
+fetch_times_max(const FetchTimes *t)
+{
+    double m = t->seconds[0];
+
+    for (int i = 1; i < t->n; i++)
+        m = MAX(m, t->seconds[i]);
+    return m;
+}
+
+static double
+fetch_times_min(const FetchTimes *t)
+{
+    double m = t->seconds[0];
+
+    for (int i = 1; i < t->n; i++)
+        m = MIN(m, t->seconds[i]);
+    return m;
+}
+
+/* Run `example` with --seed=seed and --time-scale=scale. */
+static CpRun *
+run_seeded(const char *example, int seed, const char *scale)
+{
+    char *seed_arg = g_strdup_printf("--seed=%d", seed);
+    char *scale_arg = g_strdup_printf("--time-scale=%s", scale);
+    const char *const args[] = { seed_arg, scale_arg, NULL };
+    CpRun *run = cp_test_runv(example, args);
+
+    g_free(seed_arg);
+    g_free(scale_arg);
+    return run;
+}
+
+/* Fetches this far apart (in lesson seconds) end in the order of their
+ * times even on a busy machine: 25 ms at --time-scale=0.1. */
+#define CLEAR_GAP 0.25
+
+static void
+assert_seed_rejected(const char *example)
+{
+    CpRun *run = cp_test_run(example, "--seed=soon", NULL);
+
+    cp_test_assert_usage_error(run, "'soon'");
+    cp_run_free(run);
+    run = cp_test_run(example, "--seed=-1", NULL);
+    cp_test_assert_usage_error(run, "'-1'");
+    cp_run_free(run);
+    run = cp_test_run(example, "--seed=4294967296", NULL);
+    cp_test_assert_usage_error(run, "'4294967296'");
+    cp_run_free(run);
+    run = cp_test_run(example, "http://extra.com", NULL);
+    cp_test_assert_usage_error(run, "'http://extra.com'");
+    cp_run_free(run);
+}
+
+/* ---- wait_tasks ---- */
+
+/* The lines every run prints; returns part 2's fetch times, and in *took
+ * how long part 2 lasted by its "Took" line. */
+static FetchTimes
+assert_wait_tasks_run(const CpRun *run, double *took)
+{
+    const char *urls[] = { "http://fast.com", "http://slow.com", "http://medium.com" };
+    FetchTimes part1, part2;
+    double fastest, slowest;
+
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, 12, "output: %s", run->out);
+    cr_assert_str_eq(run->lines[0], "Async with asyncio.wait:");
+    part1 = parse_fetch_times(run->lines[1]);
+    cr_assert_eq(part1.n, 3, "line: %s", run->lines[1]);
+    cr_assert_str_eq(run->lines[2], "Wait results: ['Data from http://slow.com', "
+                                    "'Data from http://fast.com', 'Data from http://medium.com']");
+    cr_assert_str_eq(run->lines[3], "");
+    cr_assert_str_eq(run->lines[4], "Async with asyncio.gather and return_when:");
+    part2 = parse_fetch_times(run->lines[5]);
+    cr_assert_eq(part2.n, 3, "line: %s", run->lines[5]);
+    for (int i = 0; i < 3; i++)
+        cr_assert_str_eq(part2.url[i], urls[i]);
+    cr_assert_str_eq(run->lines[6], "Completed tasks: 1");
+    cr_assert_str_eq(run->lines[7], "Pending tasks: 2");
+    /* Two of the three cancelled, each once, in submission order. */
+    for (int line = 8, from = 0; line <= 9; line++) {
+        int which = -1;
+
+        for (int i = 0; i < 3; i++) {
+            char *want = g_strdup_printf("Cancelled: %s", urls[i]);
+
+            if (g_strcmp0(run->lines[line], want) == 0)
+                which = i;
+            g_free(want);
+        }
+        cr_assert(which >= from, "not a Cancelled line, or out of order: %s", run->lines[line]);
+        from = which + 1;
+    }
+    cr_assert_str_eq(run->lines[10], "Timers left on the loop: 0");
+    cr_assert_eq(sscanf(run->lines[11], "Took %lf s, about the fastest fetch (%lf s), not the slowest (%lf s)",
+                        took, &fastest, &slowest), 3, "line: %s", run->lines[11]);
+    cr_assert_float_eq(fastest, fetch_times_min(&part2), 1e-9);
+    cr_assert_float_eq(slowest, fetch_times_max(&part2), 1e-9);
+    return part2;
+}
+
+Test(wait_tasks, lesson_output, .timeout = 20)
+{
+    CpRun *run = cp_test_run("async/wait_tasks", NULL);
+    double took;
+
+    assert_wait_tasks_run(run, &took);
+    cp_run_free(run);
+}
+
+Test(wait_tasks, the_fastest_completes_and_the_others_are_cancelled, .timeout = 20)
+{
+    guint checked = 0;
+
+    for (int seed = 1; seed <= 8; seed++) {
+        CpRun *run = run_seeded("async/wait_tasks", seed, "0.1");
+        double took;
+        FetchTimes t = assert_wait_tasks_run(run, &took);
+        FetchTimes part1 = parse_fetch_times(run->lines[1]);
+        double fastest = fetch_times_min(&t);
+        int first = 0, line = 8;
+        gboolean clear = TRUE;   /* the fastest beats each other one clearly */
+
+        /* Part 1 waits for its slowest fetch, part 2 for its fastest. */
+        cr_assert_geq(run->seconds, (fetch_times_max(&part1) + fastest) * 0.1 - 0.005);
+        cr_assert_geq(took, fastest - 0.01, "seed %d: %s", seed, run->out);
+        while (t.seconds[first] != fastest)
+            first++;
+        for (int i = 0; i < 3; i++)
+            if (i != first && t.seconds[i] - fastest < CLEAR_GAP)
+                clear = FALSE;
+        for (int i = 0; clear && i < 3; i++) {
+            char *want = g_strdup_printf("Cancelled: %s", t.url[i]);
+
+            if (i != first)
+                cr_assert_str_eq(run->lines[line++], want, "seed %d: %s", seed, run->out);
+            g_free(want);
+        }
+        checked += clear;
+        cp_run_free(run);
+    }
+    cr_assert_geq(checked, 4, "too few seeds with a clear fastest fetch");
+}
+
+Test(wait_tasks, first_completed_does_not_wait_for_the_slowest, .timeout = 20)
+{
+    /* Seed 8's second part: 1.32, 1.90 and 0.65 s; the first completed
+     * ends it after 0.65 s, 1.25 s (0.125 s here) before the slowest.  The
+     * program's own "Took" line leaves out the start-up, which is slow
+     * under the sanitizers. */
+    CpRun *run = run_seeded("async/wait_tasks", 8, "0.1");
+    double took;
+    FetchTimes t = assert_wait_tasks_run(run, &took);
+
+    cr_assert_geq(fetch_times_max(&t) - fetch_times_min(&t), 1.0, "output: %s", run->out);
+    cr_assert_geq(took, fetch_times_min(&t) - 0.01, "output: %s", run->out);
+    cr_assert_lt(took, fetch_times_max(&t) - 0.5, "output: %s", run->out);
+    cp_run_free(run);
+}
+
+Test(wait_tasks, seed_repeats_the_times, .timeout = 20)
+{
+    CpRun *a = run_seeded("async/wait_tasks", 42, "0.01");
+    CpRun *b = run_seeded("async/wait_tasks", 42, "0.01");
+    double took;
+
+    assert_wait_tasks_run(a, &took);
+    assert_wait_tasks_run(b, &took);
+    cr_assert_str_eq(a->lines[1], b->lines[1]);
+    cr_assert_str_eq(a->lines[5], b->lines[5]);
+    cp_run_free(a);
+    cp_run_free(b);
+}
+
+Test(wait_tasks, rejects_bad_input, .timeout = 20)
+{
+    assert_seed_rejected("async/wait_tasks");
+}
+
+Test(wait_tasks, help, .timeout = 20)
+{
+    cp_test_assert_help("async/wait_tasks");
+}
+
+/* ---- as_completed ---- */
+
+/* Every result once, the list in the order of the Completed lines; fills
+ * order[k] with the index of the k-th fetch to complete. */
+static FetchTimes
+assert_as_completed_run(const CpRun *run, int order[3])
+{
+    FetchTimes t;
+    const char *in_order[3];
+    char *list;
+
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, 6, "output: %s", run->out);
+    cr_assert_str_eq(run->lines[0], "Async with asyncio.as_completed:");
+    t = parse_fetch_times(run->lines[1]);
+    cr_assert_eq(t.n, 3, "line: %s", run->lines[1]);
+    for (int i = 0; i < 3; i++) {
+        char *want = g_strdup_printf("http://api%d.com", i + 1);
+        cr_assert_str_eq(t.url[i], want);
+        g_free(want);
+    }
+    for (int k = 0; k < 3; k++) {
+        order[k] = -1;
+        for (int i = 0; i < 3; i++) {
+            char *want = g_strdup_printf("Completed: Data from %s", t.url[i]);
+
+            if (g_strcmp0(run->lines[2 + k], want) == 0)
+                order[k] = i;
+            g_free(want);
+        }
+        cr_assert(order[k] >= 0, "not a Completed line: %s", run->lines[2 + k]);
+        for (int j = 0; j < k; j++)
+            cr_assert_neq(order[j], order[k], "completed twice: %s", run->out);
+        in_order[k] = run->lines[2 + k] + sizeof "Completed: " - 1;
+    }
+    list = g_strdup_printf("As completed results: ['%s', '%s', '%s']",
+                           in_order[0], in_order[1], in_order[2]);
+    cr_assert_str_eq(run->lines[5], list);
+    g_free(list);
+    return t;
+}
+
+Test(as_completed, lesson_output, .timeout = 20)
+{
+    int order[3];
+    CpRun *run = cp_test_run("async/as_completed", NULL);
+
+    assert_as_completed_run(run, order);
+    cp_run_free(run);
+}
+
+Test(as_completed, results_come_in_the_order_the_fetches_end, .timeout = 20)
+{
+    guint pairs = 0;
+
+    for (int seed = 1; seed <= 8; seed++) {
+        int order[3], rank[3];
+        CpRun *run = run_seeded("async/as_completed", seed, "0.1");
+        FetchTimes t = assert_as_completed_run(run, order);
+
+        for (int k = 0; k < 3; k++)
+            rank[order[k]] = k;
+        /* Every pair clearly apart: the shorter one completed first. */
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+                if (t.seconds[j] - t.seconds[i] >= CLEAR_GAP) {
+                    cr_assert_lt(rank[i], rank[j], "seed %d: %s", seed, run->out);
+                    pairs++;
+                }
+        /* It ends with the longest fetch, not after the sum of them. */
+        cr_assert_geq(run->seconds, fetch_times_max(&t) * 0.1 - 0.005);
+        cp_run_free(run);
+    }
+    cr_assert_geq(pairs, 8, "too few pairs of fetches clearly apart");
+}
+
+Test(as_completed, seed_repeats_the_times, .timeout = 20)
+{
+    int order_a[3], order_b[3];
+    CpRun *a = cp_test_run("async/as_completed", "--seed=7", NULL);
+    CpRun *b = cp_test_run("async/as_completed", "--seed", "7", NULL);
+
+    assert_as_completed_run(a, order_a);
+    assert_as_completed_run(b, order_b);
+    cr_assert_str_eq(a->lines[1], b->lines[1]);
+    cp_run_free(a);
+    cp_run_free(b);
+}
+
+Test(as_completed, rejects_bad_input, .timeout = 20)
+{
+    assert_seed_rejected("async/as_completed");
+}
+
+Test(as_completed, help, .timeout = 20)
+{
+    cp_test_assert_help("async/as_completed");
+}
+
+/* ---- timeout ---- */
+
+/* One part's fetch times, and how long it lasted by its "Took" line. */
+typedef struct {
+    FetchTimes times;
+    double took;
+} TimeoutPart;
+
+static double
+parse_timeout_took(const char *line, double deadline)
+{
+    double took, said;
+
+    cr_assert_eq(sscanf(line, "Took %lf s, no more than the deadline (%lf s)", &took, &said), 2,
+                 "line: %s", line);
+    cr_assert_float_eq(said, deadline, 1e-9);
+    return took;
+}
+
+/* The shape of every run, with the fetch times of both parts; each outcome
+ * is checked against its time where the two are at least clear_gap apart. */
+static void
+assert_timeout_run(const CpRun *run, TimeoutPart *one, TimeoutPart *three, double clear_gap)
+{
+    const char *urls[] = { "http://slow.com", "http://very-slow.com", "http://fast.com" };
+    double slowest;
+
+    cp_test_assert_ok(run);
+    cr_assert_geq(run->n_lines, 9, "output: %s", run->out);
+    cr_assert_str_eq(run->lines[0], "Async with asyncio.timeout:");
+    one->times = parse_fetch_times(run->lines[1]);
+    cr_assert_eq(one->times.n, 1, "line: %s", run->lines[1]);
+    cr_assert(g_str_has_suffix(run->lines[1], " (deadline 1.0 s)"), "line: %s", run->lines[1]);
+    if (g_strcmp0(run->lines[2], "Task timed out!") != 0)
+        cr_assert_str_eq(run->lines[2], "Task completed: Data from http://slow.com");
+    if (one->times.seconds[0] >= 1.0 + clear_gap)
+        cr_assert_str_eq(run->lines[2], "Task timed out!");
+    if (one->times.seconds[0] <= 1.0 - clear_gap)
+        cr_assert_str_neq(run->lines[2], "Task timed out!");
+    one->took = parse_timeout_took(run->lines[3], 1.0);
+
+    cr_assert_str_eq(run->lines[4], "");
+    cr_assert_str_eq(run->lines[5], "Async with asyncio.gather and timeout:");
+    three->times = parse_fetch_times(run->lines[6]);
+    cr_assert_eq(three->times.n, 3, "line: %s", run->lines[6]);
+    cr_assert(g_str_has_suffix(run->lines[6], " (deadline 1.5 s)"), "line: %s", run->lines[6]);
+    slowest = fetch_times_max(&three->times);
+    if (run->n_lines == 9) {
+        cr_assert_str_eq(run->lines[7], "All tasks completed: ['Data from http://slow.com', "
+                         "'Data from http://very-slow.com', 'Data from http://fast.com']");
+        cr_assert_lt(slowest, 1.5 + clear_gap, "output: %s", run->out);
+        three->took = parse_timeout_took(run->lines[8], 1.5);
+        return;
+    }
+    cr_assert_eq(run->n_lines, 12, "output: %s", run->out);
+    cr_assert_str_eq(run->lines[7], "Gather timed out!");
+    cr_assert_gt(slowest, 1.5 - clear_gap, "timed out early: %s", run->out);
+    for (int i = 0; i < 3; i++) {
+        char *done = g_strdup_printf("Task %d completed: Data from %s", i, urls[i]);
+        char *cancelled = g_strdup_printf("Task %d still running at the deadline: cancelled", i);
+        const char *line = run->lines[8 + i];
+
+        cr_assert(g_strcmp0(line, done) == 0 || g_strcmp0(line, cancelled) == 0, "line: %s", line);
+        if (three->times.seconds[i] <= 1.5 - clear_gap)
+            cr_assert_str_eq(line, done);
+        if (three->times.seconds[i] >= 1.5 + clear_gap)
+            cr_assert_str_eq(line, cancelled);
+        g_free(done);
+        g_free(cancelled);
+    }
+    three->took = parse_timeout_took(run->lines[11], 1.5);
+}
+
+Test(timeout, lesson_output, .timeout = 20)
+{
+    TimeoutPart one, three;
+    CpRun *run = cp_test_run("async/timeout", NULL);
+
+    /* At the default scale of 0.01 the shape only: a gap of 1.0 s clears
+     * no outcome. */
+    assert_timeout_run(run, &one, &three, 1.0);
+    cp_run_free(run);
+}
+
+Test(timeout, the_deadline_cancels_what_is_still_running, .timeout = 20)
+{
+    /* Seed 1: 1.84 s against 1.0; then 0.71, 1.81 and 1.81 s against 1.5. */
+    const char *const want[] = {
+        "Task timed out!", NULL, "", "Async with asyncio.gather and timeout:", NULL,
+        "Gather timed out!",
+        "Task 0 completed: Data from http://slow.com",
+        "Task 1 still running at the deadline: cancelled",
+        "Task 2 still running at the deadline: cancelled",
+    };
+    TimeoutPart one, three;
+    CpRun *run = run_seeded("async/timeout", 1, "0.2");
+
+    assert_timeout_run(run, &one, &three, CLEAR_GAP);
+    cr_assert_eq(run->n_lines, 12, "output: %s", run->out);
+    for (int i = 0; i < 9; i++)
+        if (want[i] != NULL)
+            cr_assert_str_eq(run->lines[2 + i], want[i]);
+    /* Each part lasted its deadline, not its slowest fetch (the program's
+     * own "Took" lines leave out the start-up, slow under the sanitizers). */
+    cr_assert_geq(one.took, 1.0 - 0.01, "output: %s", run->out);
+    cr_assert_lt(one.took, 1.84 - 0.4, "output: %s", run->out);
+    cr_assert_geq(three.took, 1.5 - 0.01, "output: %s", run->out);
+    cr_assert_lt(three.took, 1.81 - 0.2, "output: %s", run->out);
+    cr_assert_geq(run->seconds, (1.0 + 1.5) * 0.2 - 0.005);
+    cp_run_free(run);
+}
+
+Test(timeout, fetches_that_beat_the_deadline_complete, .timeout = 20)
+{
+    TimeoutPart one, three;
+    /* Seed 25: 1.74 s (times out); then 0.59, 0.89 and 1.00 s, all in time. */
+    CpRun *run = run_seeded("async/timeout", 25, "0.1");
+
+    assert_timeout_run(run, &one, &three, CLEAR_GAP);
+    cr_assert_str_eq(run->lines[2], "Task timed out!");
+    cr_assert_eq(run->n_lines, 9, "output: %s", run->out);
+    /* The gather ended with its slowest fetch, well before the deadline. */
+    cr_assert_geq(three.took, 1.00 - 0.01, "output: %s", run->out);
+    cr_assert_lt(three.took, 1.5 - 0.2, "output: %s", run->out);
+    cp_run_free(run);
+
+    /* Seed 16: 0.53 s (in time); then 1.77 (cancelled), 1.23 and 0.78 s. */
+    run = run_seeded("async/timeout", 16, "0.1");
+    assert_timeout_run(run, &one, &three, CLEAR_GAP);
+    cr_assert_str_eq(run->lines[2], "Task completed: Data from http://slow.com");
+    cr_assert_eq(run->n_lines, 12, "output: %s", run->out);
+    cr_assert_str_eq(run->lines[8], "Task 0 still running at the deadline: cancelled");
+    cr_assert_str_eq(run->lines[9], "Task 1 completed: Data from http://very-slow.com");
+    cr_assert_str_eq(run->lines[10], "Task 2 completed: Data from http://fast.com");
+    cr_assert_geq(one.took, 0.53 - 0.01, "output: %s", run->out);
+    cr_assert_lt(one.took, 1.0 - 0.2, "output: %s", run->out);
+    cp_run_free(run);
+}
+
+Test(timeout, outcomes_follow_the_times, .timeout = 20)
+{
+    for (int seed = 2; seed <= 7; seed++) {
+        TimeoutPart one, three;
+        CpRun *run = run_seeded("async/timeout", seed, "0.1");
+
+        assert_timeout_run(run, &one, &three, CLEAR_GAP);
+        cp_run_free(run);
+    }
+}
+
+Test(timeout, rejects_bad_input, .timeout = 20)
+{
+    assert_seed_rejected("async/timeout");
+}
+
+Test(timeout, help, .timeout = 20)
+{
+    cp_test_assert_help("async/timeout");
+}
+
+/* ---- shield ---- */
+
+static void
+assert_shield_run(const CpRun *run)
+{
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, 4, "output: %s", run->out);
+    cr_assert_str_eq(run->lines[0], "Async with asyncio.shield:");
+    cr_assert_str_eq(run->lines[1], "Shielded task was cancelled");
+    cr_assert_str_eq(run->lines[2], "The long-running task is still running");
+    cr_assert_str_eq(run->lines[3], "It ran to its end anyway: Long task completed");
+}
+
+Test(shield, lesson_output, .timeout = 20)
+{
+    CpRun *run = cp_test_run("async/shield", NULL);
+
+    assert_shield_run(run);
+    cr_assert_geq(run->seconds, 2 * 0.01 - 0.002, "the task did not wait its 2 units");
+    cp_run_free(run);
+}
+
+Test(shield, the_task_runs_its_whole_wait_after_the_cancel, .timeout = 20)
+{
+    /* 2 units are 0.2 s here: the cancel came at once, the task took them all. */
+    CpRun *run = cp_test_run("async/shield", "--time-scale=0.1", NULL);
+
+    assert_shield_run(run);
+    cr_assert_geq(run->seconds, 0.2 - 0.005, "took %.3f s", run->seconds);
+    cp_run_free(run);
+}
+
+Test(shield, rejects_bad_input, .timeout = 20)
+{
+    CpRun *run = cp_test_run("async/shield", "--time-scale=-1", NULL);
+
+    cp_test_assert_usage_error(run, "'-1'");
+    cp_run_free(run);
+    run = cp_test_run("async/shield", "now", NULL);
+    cp_test_assert_usage_error(run, "'now'");
+    cp_run_free(run);
+}
+
+Test(shield, help, .timeout = 20)
+{
+    cp_test_assert_help("async/shield");
+}
+
+/* ---- return_exceptions ---- */
+
+static void
+assert_return_exceptions_run(const CpRun *run)
+{
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, 3, "output: %s", run->out);
+    cr_assert_str_eq(run->lines[0], "Async with asyncio.gather and return_exceptions:");
+    cr_assert_str_eq(run->lines[1], "Task 0 failed: Task failed!");
+    cr_assert_str_eq(run->lines[2], "Task 1 succeeded: Normal task completed");
+}
+
+Test(return_exceptions, lesson_output, .timeout = 20)
+{
+    CpRun *run = cp_test_run("async/return_exceptions", NULL);
+
+    assert_return_exceptions_run(run);
+    cp_run_free(run);
+}
+
+Test(return_exceptions, the_failure_does_not_cut_the_gather_short, .timeout = 20)
+{
+    /* The failure comes at 0.5 units, the result at 1: 0.1 s here. */
+    CpRun *run = cp_test_run("async/return_exceptions", "--time-scale=0.1", NULL);
+
+    assert_return_exceptions_run(run);
+    cr_assert_geq(run->seconds, 0.1 - 0.005, "took %.3f s", run->seconds);
+    cp_run_free(run);
+}
+
+Test(return_exceptions, rejects_bad_input, .timeout = 20)
+{
+    CpRun *run = cp_test_run("async/return_exceptions", "--time-scale=later", NULL);
+
+    cp_test_assert_usage_error(run, "'later'");
+    cp_run_free(run);
+    run = cp_test_run("async/return_exceptions", "--return-exceptions", NULL);
+    cp_test_assert_usage_error(run, "--return-exceptions");
+    cp_run_free(run);
+}
+
+Test(return_exceptions, help, .timeout = 20)
+{
+    cp_test_assert_help("async/return_exceptions");
+}
