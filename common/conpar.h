@@ -3,9 +3,8 @@
  * It holds only what is incidental to the lessons: checking calls
  * (cp_die), timing and scaled waits (cp_time), option parsing (cp_options),
  * printing like Python (cp_format), and, once the lessons on them have been
- * taught, queues (cp_queue), pools (cp_executor, cp_procpool), pipes
- * between processes (cp_channel), memory and locks shared between
- * processes (cp_shm) and the event loop's tasks (cp_loop).
+ * taught, queues (cp_queue), pools (cp_executor, cp_procpool) and pipes
+ * between processes (cp_channel).
  */
 #ifndef CONPAR_H
 #define CONPAR_H
@@ -21,5 +20,6 @@
 #include "cp_procpool.h"
 #include "cp_shm.h"
 #include "cp_loop.h"
+#include "cp_bench.h"
 
 #endif

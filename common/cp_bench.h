@@ -1,0 +1,238 @@
+/* cp_bench.h: what every benchmark in examples/bench/ shares, so that they
+ * all measure the same thing the same way.
+ *
+ *     CpBenchOptions opt;
+ *     cp_bench_parse(&argc, &argv, "Threads against processes.", NULL,
+ *                    CP_BENCH_WITH_SIZE | CP_BENCH_WITH_MAX_WORKERS, &opt);
+ *     CpBenchFigure seq = cp_bench_measure_cpu(&opt, CP_BENCH_SEQUENTIAL, 1);
+ *     CpBenchFigure thr = cp_bench_measure_cpu(&opt, CP_BENCH_THREADS, 4);
+ *     double speedup = seq.median / thr.median;
+ *
+ * Options.  cp_bench_parse() adds to cp_options_parse() (--time-scale):
+ *   --repeat=N       measured runs per figure, after one warm-up run (5)
+ *   --csv            print CSV rows (cp_bench_csv_*) instead of the table
+ *   --size=N         with CP_BENCH_WITH_SIZE: the CPU-bound n; without it,
+ *                    n is calibrated at start-up: doubled from the lessons'
+ *                    10^6 until one sequential run takes 50 ms, then scaled
+ *                    by the fastest of three such runs so that one run
+ *                    takes about 0.5 s on this machine
+ *   --max-workers=N  with CP_BENCH_WITH_MAX_WORKERS: the table's worker
+ *                    counts are 1, 2, 4, 8 ... up to N, and N (default 8)
+ * A bad value exits 2 with a message naming it (cp_options_fail()).
+ *
+ * Figures.  A figure is the median of --repeat runs after one warm-up run
+ * that is not counted, with the spread (min, max) of the measured runs.
+ * Tables show it as "0.50s ±0.01": the median ± half the spread
+ * ((max - min) / 2).  A speedup is the sequential median divided by the
+ * other median, both measured in the same run of the program, best in
+ * turns (cp_bench_measure_interleaved()).
+ *
+ * Workloads.  CPU-bound: the lessons' sum of i*i for i < n, in 64-bit
+ * unsigned arithmetic (it wraps past 2^64; the check uses the same
+ * arithmetic), split over W workers in W equal chunks, so the total work
+ * does not depend on W.  I/O-bound: each of W workers does one simulated
+ * wait of one unit, cp_sleep(1).
+ *
+ * Runners.  CP_BENCH_SEQUENTIAL does the W chunks (or waits) one after the
+ * other; CP_BENCH_THREADS starts W pthreads and joins them;
+ * CP_BENCH_PROCESSES forks W children (each sends its partial sum back
+ * through a pipe and _exit()s) and reaps every one with waitpid();
+ * CP_BENCH_EVENT_LOOP runs them on a GMainLoop on the calling thread: the
+ * waits as W timeouts at once, the CPU-bound chunks one after the other
+ * (one thread computes one thing at a time).  A run is timed from before
+ * the first worker is created until after the last one is joined or
+ * reaped: starting workers is part of the cost, as in the lessons' timed
+ * `with ThreadPoolExecutor(...)` blocks.
+ *
+ * cp_bench_measure_cpu/io() and cp_bench_cpu/io_sample() check every run:
+ * a wrong sum, a wait that did not complete or a child that failed is
+ * reported on stderr (every child reaped first) and the program exits 1.
+ *
+ * CSV.  One long format for every benchmark, header CP_BENCH_CSV_HEADER:
+ * benchmark,section,approach,workers,param,value,unit,min,max,speedup,cores
+ * with numbers as plain decimals of 6 significant digits (never 1e+06),
+ * and an empty speedup where it means nothing.  CPU-bound rows put n in
+ * param; I/O rows leave it empty.
+ */
+#ifndef CP_BENCH_H
+#define CP_BENCH_H
+
+#include <glib.h>
+#include <stdint.h>
+
+/* ---- Options ----------------------------------------------------------- */
+
+#define CP_BENCH_REPEAT_DEFAULT 5
+#define CP_BENCH_REPEAT_MAX 1000
+#define CP_BENCH_MAX_WORKERS_DEFAULT 8
+#define CP_BENCH_SIZE_MAX G_GINT64_CONSTANT(1000000000000)   /* 10^12 */
+/* The calibrated sequential CPU-bound run takes about this long. */
+#define CP_BENCH_TARGET_SECONDS 0.5
+
+/* Which of the optional common options a benchmark takes. */
+enum {
+    CP_BENCH_WITH_SIZE = 1 << 0,
+    CP_BENCH_WITH_MAX_WORKERS = 1 << 1
+};
+
+typedef struct {
+    int repeat;         /* --repeat: measured runs per figure */
+    gboolean csv;       /* --csv: CSV instead of the table */
+    guint64 size;       /* --size, or calibrated (CP_BENCH_WITH_SIZE only) */
+    gboolean size_given;
+    int max_workers;    /* --max-workers (CP_BENCH_WITH_MAX_WORKERS only) */
+    int cores;          /* cp_bench_cores() */
+} CpBenchOptions;
+
+/* Parse the common options, the program's own `entries` (may be NULL) and
+ * --time-scale; reject positional arguments.  With CP_BENCH_WITH_SIZE and no
+ * --size, calibrate the size (about a second of work, after every option
+ * is known good). */
+void cp_bench_parse(int *argc, char ***argv, const char *summary,
+                    const GOptionEntry *entries, guint flags,
+                    CpBenchOptions *options);
+
+/* The n for which one sequential CPU-bound run takes about `seconds`. */
+guint64 cp_bench_calibrate(double seconds);
+
+/* The table's worker counts: 1, 2, 4, ... below max_workers, then
+ * max_workers.  Fills counts (room for CP_BENCH_MAX_ROWS) and returns how
+ * many. */
+#define CP_BENCH_MAX_ROWS 16
+int cp_bench_worker_counts(int max_workers, int counts[CP_BENCH_MAX_ROWS]);
+
+/* Cores this process may run on (its CPU affinity, on Linux). */
+int cp_bench_cores(void);
+
+/* ---- Figures ----------------------------------------------------------- */
+
+typedef struct {
+    double median;
+    double min;
+    double max;
+} CpBenchFigure;
+
+/* The median of n > 0 values (the mean of the middle two when n is even);
+ * values are not changed. */
+double cp_bench_median(const double *values, int n);
+
+/* Median, min and max of n > 0 values. */
+CpBenchFigure cp_bench_figure(const double *values, int n);
+
+/* One run: returns what it measured (seconds, or any other unit). */
+typedef double (*CpBenchSampleFunc)(void *data);
+
+/* Call sample() once as a warm-up, then `repeat` times; the figure of the
+ * measured values. */
+CpBenchFigure cp_bench_measure(int repeat, CpBenchSampleFunc sample, void *data);
+
+/* The same for n things measured in turns: one warm-up of each, then
+ * `repeat` rounds that run each once; figures[j] is the figure of
+ * samples[j](data[j]).  A burst of load from another program then slows
+ * every one of them alike, rather than all the runs of one figure, so the
+ * ratios between them (the speedups) hold better on a busy machine. */
+void cp_bench_measure_interleaved(int repeat, int n, const CpBenchSampleFunc *samples,
+                                  void *const *data, CpBenchFigure *figures);
+
+/* ---- Workloads and runners --------------------------------------------- */
+
+typedef enum {
+    CP_BENCH_SEQUENTIAL,
+    CP_BENCH_THREADS,
+    CP_BENCH_PROCESSES,
+    CP_BENCH_EVENT_LOOP
+} CpBenchApproach;
+
+/* "sequential", "threads", "processes", "event_loop": the CSV names. */
+const char *cp_bench_approach_name(CpBenchApproach approach);
+
+/* The CPU-bound work: the sum of i*i for first <= i < last, mod 2^64.  The
+ * compiler can neither replace the loop by a formula nor vectorize it away:
+ * every step really runs. */
+guint64 cp_bench_cpu_work(guint64 first, guint64 last);
+
+/* The same sum by the formula (n-1)n(2n-1)/6, mod 2^64: the check. */
+guint64 cp_bench_cpu_expected(guint64 n);
+
+/* Chunk k (0 <= k < workers) of 0..n-1: [*first, *last).  The chunks are in
+ * order, cover 0..n-1 exactly and differ in length by at most one. */
+void cp_bench_chunk(guint64 n, int workers, int k, guint64 *first, guint64 *last);
+
+/* One CPU-bound run of n split over `workers`: returns the seconds and
+ * stores the total of the chunks' sums in *sum. */
+double cp_bench_cpu_run(CpBenchApproach approach, guint64 n, int workers, guint64 *sum);
+
+/* One I/O-bound run: `workers` simulated waits of one unit.  Returns the
+ * seconds and stores in *completed how many waits completed. */
+double cp_bench_io_run(CpBenchApproach approach, int workers, int *completed);
+
+/* Warm-up plus --repeat checked runs of each (see the top of this file). */
+CpBenchFigure cp_bench_measure_cpu(const CpBenchOptions *options,
+                                   CpBenchApproach approach, int workers);
+CpBenchFigure cp_bench_measure_io(const CpBenchOptions *options,
+                                  CpBenchApproach approach, int workers);
+
+/* One checked run, in the CpBenchSampleFunc shape, for
+ * cp_bench_measure_interleaved(): data is a CpBenchJob; the CPU-bound run
+ * sums options->size. */
+typedef struct {
+    const CpBenchOptions *options;
+    CpBenchApproach approach;
+    int workers;
+} CpBenchJob;
+double cp_bench_cpu_sample(void *job);
+double cp_bench_io_sample(void *job);
+
+/* Per-worker results padded to a cache line of their own: workers that
+ * write neighbouring slots do not slow each other down (false sharing).
+ * Allocate with cp_bench_slots_new() (zeroed, aligned), free with
+ * cp_bench_slots_free(). */
+#define CP_BENCH_CACHE_LINE 64
+typedef struct {
+    _Alignas(CP_BENCH_CACHE_LINE) guint64 value;
+} CpBenchSlot;
+CpBenchSlot *cp_bench_slots_new(int n);
+void cp_bench_slots_free(CpBenchSlot *slots);
+
+/* ---- Output ------------------------------------------------------------ */
+
+/* "Cores: N", then a line saying how figures are measured. */
+void cp_bench_print_header(const CpBenchOptions *options);
+
+/* " *" when the row has more workers than there are cores, else "". */
+const char *cp_bench_mark(const CpBenchOptions *options, int workers);
+
+/* The footnote for the marked rows, "* more workers than cores: ...",
+ * printed only when the table's largest worker count is above the cores. */
+void cp_bench_print_footnote(const CpBenchOptions *options, int largest_workers);
+
+/* A table cell "0.50s ±0.01": median ± half the spread, `decimals` places,
+ * unit after the median ("s").  g_free() it. */
+char *cp_bench_format_figure(const CpBenchFigure *figure, int decimals, const char *unit);
+
+/* A plain decimal with 6 significant digits and no exponent: 0.500123,
+ * 2500000, 1.5e-05 -> 0.000015.  g_free() it. */
+char *cp_bench_format_number(double value);
+
+#define CP_BENCH_CSV_HEADER \
+    "benchmark,section,approach,workers,param,value,unit,min,max,speedup,cores"
+
+typedef struct {
+    const char *benchmark;   /* program name: "thread_vs_process" */
+    const char *section;     /* cpu, io, io_scale, memory, gil, queue, spawn */
+    const char *approach;    /* sequential, threads, processes, event_loop, ... */
+    int workers;             /* 1 where there are none */
+    const char *param;       /* NULL or "": empty */
+    CpBenchFigure figure;    /* value = median, min, max */
+    const char *unit;        /* s, items/s, bytes, us */
+    double speedup;          /* NAN: empty */
+} CpBenchRow;
+
+/* One CSV line (no newline) for a machine with `cores` cores.  g_free() it. */
+char *cp_bench_csv_line(const CpBenchRow *row, int cores);
+
+/* Print CP_BENCH_CSV_HEADER, or one row with cp_bench_cores(), on stdout. */
+void cp_bench_csv_print_header(void);
+void cp_bench_csv_print_row(const CpBenchRow *row);
+
+#endif

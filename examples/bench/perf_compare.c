@@ -1,0 +1,564 @@
+/* perf_compare.c: sequential, threads, processes and an event loop, side by
+ * side, for CPU-bound and for I/O-bound work, with the memory each costs.
+ *
+ * Ports lesson 002 §5 "Performance Comparison": the CPU-bound and I/O-bound
+ * tables `Workers | Sequential | Threading | Multiprocessing | Event loop`
+ * for 1, 2, 4 and 8 workers, the memory usage comparison and the
+ * scalability analysis.  The asyncio column is GLib's main loop here: one
+ * thread, the waits as timers.  As in the lesson, W workers share a
+ * constant total of CPU-bound work (W chunks of n/W; Sequential does the W
+ * chunks in a row), while each I/O-bound worker waits one unit of time
+ * (Sequential waits W units).  The lesson times fresh executors; here
+ * each run starts W threads or forks W processes and joins or reaps them,
+ * so starting the workers is part of the cost, as it is there.  The
+ * runners live in common/cp_bench.c, so every benchmark measures the same
+ * thing.
+ *
+ * Usage:   perf_compare [--io-tasks=N] [--max-workers=N] [--repeat=N]
+ *                       [--size=N] [--csv]
+ *
+ * Look for:
+ *  - CPU-bound: Threading and Multiprocessing go about as many times
+ *    faster as there are cores, then stay flat (rows marked *).  In the
+ *    lesson's Python, Threading stays at 1x: the GIL runs one thread at a
+ *    time.  C threads have no such lock.  The event loop is one thread:
+ *    1x, as asyncio is.
+ *  - I/O-bound: with threads, processes and the loop, W waits take one
+ *    unit whatever W is: waiting needs no core.
+ *  - "Event loop at scale": --io-tasks=N (default 100000) waits of 1 s
+ *    armed at once, one g_timeout each, timed until the last one fires.
+ *    Python's asyncio takes about 2.3 s for 100000; the loop here 1.05
+ *    to 1.1 s: the 1 s wait, the arming (about 0.05 s), and GLib's main
+ *    loop walking every pending source on each turn (10 to 20 ms a turn
+ *    at 100000).
+ *  - Memory: what each approach adds while its 4 workers exist, counted
+ *    as private pages (pages no other process maps, from Linux's
+ *    /proc/PID/smaps_rollup; n/a elsewhere).  A thread adds a few KiB
+ *    (its stack reserves 8 MiB of address space, but only the pages it
+ *    touches take memory); a process adds the pages it has copied from its
+ *    parent by writing to them (the rest stay shared, copy-on-write); a
+ *    waiting task on the loop adds a few hundred bytes, which is why the
+ *    loop scales to 100000 of them.  The lesson reads only its own
+ *    process's size, which misses its child processes.  Threads and loop
+ *    tasks are measured in a freshly forked child, which has no cached
+ *    thread stacks to reuse.  The kernel's own memory per thread or
+ *    process (kernel stack, page tables) is not visible here.
+ *
+ * A default run takes several minutes, mostly the sequential waits
+ * (1 + 2 + 4 + 8 s per run); --repeat=1 or --time-scale=0.1 shortens it.
+ *
+ * See also: bench/thread_vs_process.c, bench/concurrency_vs_parallelism.c,
+ * bench/spawn_cost.c (what one thread or process costs), async/gather.c.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "conpar.h"
+
+#define APPROACHES 4
+#define MEMORY_WORKERS 4     /* the lesson's memory test: 4 workers ... */
+#define MEMORY_WORK 100000   /* ... each summing i*i for i < 100000 */
+
+static const CpBenchApproach approaches[APPROACHES] = {
+    CP_BENCH_SEQUENTIAL, CP_BENCH_THREADS, CP_BENCH_PROCESSES, CP_BENCH_EVENT_LOOP
+};
+static const char *const titles[APPROACHES] = {
+    "Sequential", "Threading", "Multiprocessing", "Event loop"
+};
+
+/* ---- Memory (Linux: /proc) ----------------------------------------------- */
+
+/* The bytes of the pages that only process `pid` maps (0: this one):
+ * what it adds to the machine.  The rest it shares: with its parent
+ * (copy-on-write after fork) or with every program using the same files. */
+static double
+private_size(pid_t pid)
+{
+    char *path = pid == 0 ? g_strdup("/proc/self/smaps_rollup")
+                          : g_strdup_printf("/proc/%ld/smaps_rollup", (long) pid);
+    char line[256];
+    double kib = 0;
+    long v;
+    FILE *f = fopen(path, "r");
+
+    if (f == NULL)
+        cp_die_errno(path);
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "Private_Clean: %ld", &v) == 1
+            || sscanf(line, "Private_Dirty: %ld", &v) == 1)
+            kib += (double) v;
+    fclose(f);
+    g_free(path);
+    return kib * 1024;
+}
+
+/* This process's address space in bytes: reserved, used or not. */
+static double
+virtual_size(void)
+{
+    long pages;
+    FILE *f = fopen("/proc/self/statm", "r");
+
+    if (f == NULL)
+        cp_die_errno("/proc/self/statm");
+    if (fscanf(f, "%ld", &pages) != 1)
+        cp_die_errno("reading /proc/self/statm");
+    fclose(f);
+    return (double) pages * (double) sysconf(_SC_PAGESIZE);
+}
+
+/* The memory test's workers: each does the lesson's task, writes a byte
+ * to `ready` and then waits, alive, until end of file on `go`, when the
+ * one who reads the memory closes go's write end. */
+static int ready[2], go[2];
+
+static void
+open_pipes(void)
+{
+    if (cp_io_pipe(ready) == -1 || cp_io_pipe(go) == -1)
+        cp_die_errno("pipe");
+}
+
+static void *
+memory_worker(void *arg)
+{
+    CpBenchSlot *result = arg;
+    char byte = 'r';
+
+    result->value = cp_bench_cpu_work(0, MEMORY_WORK);
+    if (cp_io_write_all(ready[1], &byte, 1) == -1)
+        cp_die_errno("write");
+    if (cp_io_read_full(go[0], &byte, 1) == -1)
+        cp_die_errno("read");
+    return NULL;
+}
+
+/* Read a byte from each of n workers; FALSE if one died first. */
+static gboolean
+all_ready(int n)
+{
+    char byte;
+
+    for (int k = 0; k < n; k++)
+        if (cp_io_read_full(ready[0], &byte, 1) != 1)
+            return FALSE;
+    return TRUE;
+}
+
+static gboolean
+never_called(gpointer data)
+{
+    (void) data;
+    return G_SOURCE_REMOVE;
+}
+
+typedef struct {
+    CpBenchApproach approach;
+    int workers;
+    gboolean virtual_size;   /* threads: the address space, not the pages */
+} MemoryJob;
+
+/* In a fresh child: how much this process grows while job->workers
+ * workers of the approach exist. */
+static double
+growth(const MemoryJob *job)
+{
+    CpBenchSlot *slots = cp_bench_slots_new(job->workers);
+    pthread_t *threads = g_new(pthread_t, job->workers);
+    GMainContext *context = NULL;
+    double before, after;
+    int s;
+
+    open_pipes();
+    (void) private_size(0);   /* the first read allocates stdio's buffer */
+    before = job->virtual_size ? virtual_size() : private_size(0);
+    if (job->approach == CP_BENCH_SEQUENTIAL) {
+        for (int k = 0; k < job->workers; k++)
+            slots[k].value = cp_bench_cpu_work(0, MEMORY_WORK);
+    } else if (job->approach == CP_BENCH_THREADS) {
+        for (int k = 0; k < job->workers; k++) {
+            s = pthread_create(&threads[k], NULL, memory_worker, &slots[k]);
+            if (s != 0)
+                cp_die_en(s, "pthread_create");
+        }
+        if (!all_ready(job->workers))
+            cp_die_errno("read");
+    } else {   /* the event loop: tasks waiting on their timers */
+        context = g_main_context_new();
+        for (int k = 0; k < job->workers; k++) {
+            GSource *source = g_timeout_source_new(1000);
+
+            g_source_set_callback(source, never_called, NULL, NULL);
+            g_source_attach(source, context);
+            g_source_unref(source);
+        }
+    }
+    after = job->virtual_size ? virtual_size() : private_size(0);
+    cp_io_close(&go[1]);   /* go */
+    for (int k = 0; k < job->workers && job->approach == CP_BENCH_THREADS; k++) {
+        s = pthread_join(threads[k], NULL);
+        if (s != 0)
+            cp_die_en(s, "pthread_join");
+    }
+    if (context != NULL)
+        g_main_context_unref(context);   /* destroys the sources still attached */
+    cp_io_close(&go[0]);
+    cp_io_close(&ready[0]);
+    cp_io_close(&ready[1]);
+    g_free(threads);
+    cp_bench_slots_free(slots);
+    return after - before;
+}
+
+static void
+reap(pid_t child, const char *who, int *failed)
+{
+    int status;
+
+    while (waitpid(child, &status, 0) == -1)
+        if (errno != EINTR)
+            cp_die_errno("waitpid");
+    if (!cp_child_status_ok(status, "%s", who))
+        *failed = 1;
+}
+
+/* One memory sample, measured in a child forked for it: a fresh process
+ * has no thread stacks that glibc keeps for reuse, so each thread pays
+ * for its own. */
+static double
+growth_sample(void *data)
+{
+    int results[2], failed = 0;
+    double bytes;
+    pid_t child;
+
+    if (cp_io_pipe(results) == -1)
+        cp_die_errno("pipe");
+    fflush(stdout);
+    child = fork();
+    if (child == -1)
+        cp_die_errno("fork");
+    if (child == 0) {
+        bytes = growth(data);
+        if (cp_io_write_all(results[1], &bytes, sizeof bytes) == -1)
+            cp_die_errno_child("write");
+        _exit(EXIT_SUCCESS);
+    }
+    cp_io_close(&results[1]);
+    if (cp_io_read_full(results[0], &bytes, sizeof bytes) != (ssize_t) sizeof bytes)
+        failed = 1;   /* the child died: waitpid says how */
+    cp_io_close(&results[0]);
+    reap(child, "memory probe", &failed);
+    if (failed)
+        exit(EXIT_FAILURE);
+    return bytes;
+}
+
+/* Processes: MEMORY_WORKERS children that do the work and wait; their
+ * private pages added up while they all exist. */
+static double
+children_sample(void *data)
+{
+    pid_t children[MEMORY_WORKERS];
+    double bytes = 0;
+    int failed = 0;
+
+    (void) data;
+    open_pipes();
+    fflush(stdout);
+    for (int k = 0; k < MEMORY_WORKERS; k++) {
+        children[k] = fork();
+        if (children[k] == -1)
+            cp_die_errno("fork");
+        if (children[k] == 0) {
+            char byte = 'r';
+
+            /* Only the parent may keep go's write end, or no child would
+             * see end of file; ready's goes with the child once it has
+             * written, so the parent's read cannot wait for ever. */
+            cp_io_close(&go[1]);
+            cp_io_close(&ready[0]);
+            (void) cp_bench_cpu_work(0, MEMORY_WORK);
+            if (cp_io_write_all(ready[1], &byte, 1) == -1)
+                cp_die_errno_child("write");
+            cp_io_close(&ready[1]);
+            if (cp_io_read_full(go[0], &byte, 1) == -1)   /* end of file: go */
+                cp_die_errno_child("read");
+            _exit(EXIT_SUCCESS);
+        }
+    }
+    cp_io_close(&ready[1]);
+    cp_io_close(&go[0]);
+    if (all_ready(MEMORY_WORKERS))
+        for (int k = 0; k < MEMORY_WORKERS; k++)
+            bytes += private_size(children[k]);
+    else
+        failed = 1;   /* a child died early: waitpid says how */
+    cp_io_close(&go[1]);   /* go */
+    cp_io_close(&ready[0]);
+    for (int k = 0; k < MEMORY_WORKERS; k++)
+        reap(children[k], "worker process", &failed);
+    if (failed)
+        exit(EXIT_FAILURE);
+    return bytes;
+}
+
+/* ---- Output -------------------------------------------------------------- */
+
+/* "     0.50s ±0.01 1.98x": a figure, then its speedup unless NAN. */
+static void
+print_cell(const CpBenchFigure *figure, int width, double speedup)
+{
+    printf("%*.2fs ±%.2f", width, figure->median, (figure->max - figure->min) / 2);
+    if (!isnan(speedup))
+        printf(" %.2fx", speedup);
+}
+
+static void
+print_csv(const char *section, const char *approach, int workers, const char *param,
+          const CpBenchFigure *figure, const char *unit, double speedup)
+{
+    CpBenchRow row = { "perf_compare", section, approach, workers, param,
+                       *figure, unit, speedup };
+
+    cp_bench_csv_print_row(&row);
+}
+
+/* One table: every approach for every worker count; fills figures.  The
+ * approaches of a row are measured in turns, so that a burst of load from
+ * elsewhere hits them alike and the speedups stay meaningful. */
+static void
+run_table(const CpBenchOptions *opt, gboolean cpu, const int *counts, int rows,
+          CpBenchFigure figures[APPROACHES][CP_BENCH_MAX_ROWS])
+{
+    char *size = g_strdup_printf("%" G_GUINT64_FORMAT, opt->size);
+    static const int widths[APPROACHES] = { 9, 8, 13, 6 };   /* the lesson's */
+
+    if (!opt->csv) {
+        printf("\n%s performance comparison:\n", cpu ? "CPU-bound" : "I/O-bound");
+        printf("Workers | Sequential | Threading | Multiprocessing | Event loop\n");
+        printf("------------------------------------------------------------\n");
+        fflush(stdout);
+    }
+    for (int r = 0; r < rows; r++) {
+        CpBenchJob jobs[APPROACHES];
+        CpBenchSampleFunc samples[APPROACHES];
+        void *data[APPROACHES];
+        CpBenchFigure row[APPROACHES];
+
+        for (int a = 0; a < APPROACHES; a++) {
+            jobs[a] = (CpBenchJob) { opt, approaches[a], counts[r] };
+            samples[a] = cpu ? cp_bench_cpu_sample : cp_bench_io_sample;
+            data[a] = &jobs[a];
+        }
+        cp_bench_measure_interleaved(opt->repeat, APPROACHES, samples, data, row);
+        if (!opt->csv)
+            printf("%7d", counts[r]);
+        for (int a = 0; a < APPROACHES; a++) {
+            double speedup = row[0].median / row[a].median;
+
+            figures[a][r] = row[a];
+            if (opt->csv) {
+                print_csv(cpu ? "cpu" : "io", cp_bench_approach_name(approaches[a]), counts[r],
+                          cpu ? size : NULL, &row[a], "s", speedup);
+            } else {
+                printf(" | ");
+                print_cell(&row[a], widths[a], a == 0 ? NAN : speedup);
+            }
+        }
+        if (!opt->csv)   /* I/O waits need no core: only CPU rows are limited */
+            printf("%s\n", cpu ? cp_bench_mark(opt, counts[r]) : "");
+        fflush(stdout);   /* a row at a time: the table takes a while */
+    }
+    if (!opt->csv && cpu)
+        cp_bench_print_footnote(opt, counts[rows - 1]);
+    g_free(size);
+}
+
+/* "best 1.97x (2 workers), 1.95x with 8": approach a against Sequential. */
+static void
+print_scaling(const CpBenchFigure figures[APPROACHES][CP_BENCH_MAX_ROWS], int a,
+              const int *counts, int rows)
+{
+    double speedup[CP_BENCH_MAX_ROWS];
+    int best = 0;
+
+    for (int r = 0; r < rows; r++) {
+        speedup[r] = figures[0][r].median / figures[a][r].median;
+        if (speedup[r] > speedup[best])
+            best = r;
+    }
+    printf("best %.2fx (%d worker%s), %.2fx with %d", speedup[best], counts[best],
+           counts[best] == 1 ? "" : "s", speedup[rows - 1], counts[rows - 1]);
+}
+
+/* What the lesson's memory test shows, measured (see the top of the file). */
+typedef struct {
+    gboolean measured;             /* FALSE where there is no /proc */
+    CpBenchFigure approach[APPROACHES];   /* MEMORY_WORKERS workers */
+    CpBenchFigure thread_virtual;  /* MEMORY_WORKERS threads' address space */
+    CpBenchFigure loop_tasks;      /* io_tasks waiting tasks */
+} Memory;
+
+/* Measured first, while this process has never started a thread. */
+static void
+measure_memory(const CpBenchOptions *opt, int io_tasks, Memory *m)
+{
+    MemoryJob virtual_job = { CP_BENCH_THREADS, MEMORY_WORKERS, TRUE };
+    MemoryJob loop_job = { CP_BENCH_EVENT_LOOP, io_tasks, FALSE };
+
+    m->measured = access("/proc/self/statm", R_OK) == 0 && access("/proc/self/smaps_rollup", R_OK) == 0;
+    if (!m->measured)
+        return;
+    for (int a = 0; a < APPROACHES; a++) {
+        MemoryJob job = { approaches[a], MEMORY_WORKERS, FALSE };
+
+        m->approach[a] = approaches[a] == CP_BENCH_PROCESSES
+            ? cp_bench_measure(opt->repeat, children_sample, NULL)
+            : cp_bench_measure(opt->repeat, growth_sample, &job);
+    }
+    m->thread_virtual = cp_bench_measure(opt->repeat, growth_sample, &virtual_job);
+    if (io_tasks > 0)
+        m->loop_tasks = cp_bench_measure(opt->repeat, growth_sample, &loop_job);
+}
+
+static void
+print_memory(const CpBenchOptions *opt, int io_tasks, const Memory *m)
+{
+    if (opt->csv) {
+        for (int a = 0; a < APPROACHES && m->measured; a++)
+            print_csv("memory", cp_bench_approach_name(approaches[a]), MEMORY_WORKERS, "private",
+                      &m->approach[a], "bytes", NAN);
+        if (m->measured)
+            print_csv("memory", "threads", MEMORY_WORKERS, "virtual", &m->thread_virtual, "bytes", NAN);
+        if (m->measured && io_tasks > 0)
+            print_csv("memory", "event_loop", io_tasks, "private", &m->loop_tasks, "bytes", NAN);
+        return;
+    }
+    printf("\nMemory usage comparison (%d workers at once; private KiB added):\n", MEMORY_WORKERS);
+    printf("Approach | Memory Usage (KiB) | Per worker (KiB)\n");
+    printf("----------------------------------------------\n");
+    for (int a = 0; a < APPROACHES; a++) {
+        const CpBenchFigure *f = &m->approach[a];
+        double each = f->median / MEMORY_WORKERS;
+        gboolean many = approaches[a] == CP_BENCH_EVENT_LOOP && io_tasks > 0;
+
+        if (many)   /* 4 tasks are far below a page: count many */
+            each = m->loop_tasks.median / io_tasks;
+        if (m->measured)
+            printf("%s | %.1f ±%.1f | %.1f%s\n", titles[a], f->median / 1024,
+                   (f->max - f->min) / 2048, each / 1024, many ? " (with the tasks below)" : "");
+        else
+            printf("%s | n/a | n/a\n", titles[a]);
+    }
+    if (!m->measured) {
+        printf("(measured from /proc on Linux only)\n");
+        return;
+    }
+    printf("Threading: each thread also reserves %.0f KiB of address space, mostly its stack; "
+           "only the pages it touches take memory.\n", m->thread_virtual.median / 1024 / MEMORY_WORKERS);
+    printf("Multiprocessing: the private pages of each child; it shares the rest with its "
+           "parent until one of them writes.\n");
+    if (io_tasks > 0)
+        printf("Event loop: %d waiting tasks take %.0f KiB, %.0f bytes each; most of the "
+               "4 tasks' figure is the loop itself.\n", io_tasks, m->loop_tasks.median / 1024,
+               m->loop_tasks.median / io_tasks);
+}
+
+/* The lesson's scalability analysis, with this run's numbers. */
+static void
+print_summary(const CpBenchOptions *opt, const CpBenchFigure cpu[APPROACHES][CP_BENCH_MAX_ROWS],
+              const CpBenchFigure io[APPROACHES][CP_BENCH_MAX_ROWS], const int *counts, int rows,
+              int io_tasks, const CpBenchFigure *scale)
+{
+    int last = counts[rows - 1];
+
+    printf("\nScalability analysis (speedups against Sequential, from the tables above):\n");
+    printf("CPU-bound tasks:\n");
+    printf("- Sequential: %.2fs with 1 worker, %.2fs with %d - one core, whatever the workers\n",
+           cpu[0][0].median, cpu[0][rows - 1].median, last);
+    printf("- Threading: ");
+    print_scaling(cpu, 1, counts, rows);
+    printf(" - scales with CPU cores (%d here): C threads have no GIL\n", opt->cores);
+    printf("- Multiprocessing: ");
+    print_scaling(cpu, 2, counts, rows);
+    printf(" - scales with CPU cores\n");
+    printf("- Event loop: ");
+    print_scaling(cpu, 3, counts, rows);
+    printf(" - single-threaded\n");
+    printf("\nI/O-bound tasks:\n");
+    printf("- Sequential: %.2fs with 1 worker, %.2fs with %d - linear scaling\n",
+           io[0][0].median, io[0][rows - 1].median, last);
+    printf("- Threading: %.2fx with %d workers - good for I/O\n",
+           io[0][rows - 1].median / io[1][rows - 1].median, last);
+    printf("- Multiprocessing: %.2fx with %d workers - good for I/O\n",
+           io[0][rows - 1].median / io[2][rows - 1].median, last);
+    printf("- Event loop: %.2fx with %d workers", io[0][rows - 1].median / io[3][rows - 1].median, last);
+    if (io_tasks > 0)
+        printf(", %d at once in %.2fs", io_tasks, scale->median);
+    printf(" - excellent for I/O with many concurrent operations\n");
+}
+
+int
+main(int argc, char *argv[])
+{
+    static CpBenchFigure cpu[APPROACHES][CP_BENCH_MAX_ROWS], io[APPROACHES][CP_BENCH_MAX_ROWS];
+    CpBenchFigure scale = { 0, 0, 0 };
+    char *io_tasks_text = NULL;
+    int io_tasks = 100000, counts[CP_BENCH_MAX_ROWS], rows;
+    GOptionEntry entries[] = {
+        { "io-tasks", 0, 0, G_OPTION_ARG_STRING, &io_tasks_text,
+          "Event loop at scale: N simulated 1 s fetches at once (default 100000; 0: skip)", "N" },
+        G_OPTION_ENTRY_NULL
+    };
+    CpBenchOptions opt;
+    Memory memory;
+
+    cp_bench_parse(&argc, &argv, "Compare sequential, threads, processes and an event loop "
+                   "on CPU-bound and I/O-bound work.", entries,
+                   CP_BENCH_WITH_SIZE | CP_BENCH_WITH_MAX_WORKERS, &opt);
+    if (io_tasks_text != NULL)
+        io_tasks = (int) cp_options_parse_int(io_tasks_text, 0, 1000000, "--io-tasks");
+    g_free(io_tasks_text);
+    rows = cp_bench_worker_counts(opt.max_workers, counts);
+
+    if (opt.csv)
+        cp_bench_csv_print_header();
+    else
+        cp_bench_print_header(&opt);
+    measure_memory(&opt, io_tasks, &memory);
+    run_table(&opt, TRUE, counts, rows, cpu);
+    run_table(&opt, FALSE, counts, rows, io);
+
+    if (io_tasks > 0) {
+        char *param = g_strdup_printf("%d", io_tasks);
+
+        if (!opt.csv) {
+            printf("\nEvent loop at scale: %d simulated %g s fetches at once, one g_timeout each:\n",
+                   io_tasks, cp_time_scaled(1));
+            fflush(stdout);
+        }
+        /* cp_bench's event loop runner: a g_timeout per wait, all armed at
+         * once, timed from the first until the last has fired. */
+        scale = cp_bench_measure_io(&opt, CP_BENCH_EVENT_LOOP, io_tasks);
+        if (opt.csv) {
+            print_csv("io_scale", "event_loop", 1, param, &scale, "s", NAN);
+        } else {
+            printf("Tasks | Event loop\n%5d | ", io_tasks);
+            print_cell(&scale, 0, NAN);
+            printf(" (one wait alone: %.2fs)\n", cp_time_scaled(1));
+        }
+        g_free(param);
+    }
+    print_memory(&opt, io_tasks, &memory);
+    if (!opt.csv)
+        print_summary(&opt, cpu, io, counts, rows, io_tasks, &scale);
+    return EXIT_SUCCESS;
+}

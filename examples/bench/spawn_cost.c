@@ -1,0 +1,461 @@
+/* spawn_cost.c: what it costs to start a thread, a process, a task on a
+ * thread pool and a task on a process pool, and the memory each thread and
+ * each process adds.
+ *
+ * The price list behind lesson 002's advice (threads are cheap, processes
+ * dear; pools pay the start-up once).  Each run times --ops operations
+ * one by one and keeps their median, so a stray delay (another program
+ * taking the core) does not count; each figure is the median of --repeat
+ * runs after a warm-up run, the five kinds taking turns:
+ *  - thread: pthread_create() of a thread that returns at once, then
+ *    pthread_join();
+ *  - process: fork() of a child that _exit()s at once, then waitpid();
+ *  - executor: one task submitted to an idle cp_executor (common/, a
+ *    pthread pool) and its result waited for: the round trip through the
+ *    pool's queue, no thread started;
+ *  - process pool: cp_procpool_map() of one task, which forks its worker
+ *    and talks to it over pipes; and the cost per task inside one map of
+ *    --ops tasks on one worker (the fork paid once, then a pipe round trip
+ *    per task: total / tasks).
+ * Memory: 8 threads, or 8 child processes, are kept alive while the
+ * pages only they use are counted (private pages, from Linux's
+ * /proc/PID/smaps_rollup; n/a elsewhere), then divided by 8.  Threads
+ * are measured in a freshly forked child, which has no cached thread
+ * stacks to reuse.  A thread's stack reserves 8 MiB of address space,
+ * but only the pages it touches take memory; a child shares its parent's
+ * pages until one of them writes to a page (copy-on-write).  The
+ * kernel's own memory per thread or process (kernel stack, page tables)
+ * is not visible here.
+ *
+ * Usage:   spawn_cost [--ops=N] [--repeat=N] [--csv]
+ *
+ * Look for: a process costs several times a thread, in time and in
+ * memory; a pool turns tens of microseconds of start-up per task into a
+ * few microseconds of hand-over.  fork() copies the parent's page tables,
+ * so a bigger parent forks more slowly than this small program does.
+ *
+ * See also: bench/perf_compare.c (memory per approach),
+ * bench/queue_throughput.c, pools/square_pool.c, pools/square_process_pool.c.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "conpar.h"
+
+#define MEMORY_COUNT 8   /* threads or processes alive while memory is read */
+
+typedef enum { THREAD, PROCESS, EXECUTOR, PROCPOOL_ONE, PROCPOOL_MANY, OPERATIONS } Operation;
+
+static const char *const names[OPERATIONS][3] = {   /* CSV approach, param; table label */
+    { "thread", "create_join", "Thread: pthread_create + pthread_join" },
+    { "process", "fork_wait", "Process: fork + _exit + waitpid" },
+    { "executor", "submit_result", "Executor: submit -> result (idle worker)" },
+    { "procpool", "map_1", "Process pool: map of 1 task (forks a worker)" },
+    { "procpool", "map_n_per_task", "Process pool: per task, in a map of --ops" },
+};
+
+static int ops = 1000;   /* set once by main() */
+
+static void *
+return_at_once(void *arg)
+{
+    return arg;
+}
+
+static void
+double_it(const void *in, void *out, void *user_data)
+{
+    (void) user_data;
+    *(int *) out = 2 * *(const int *) in;
+}
+
+/* A check failed: a bug, not a slow machine. */
+static G_NORETURN void
+failed(const char *what)
+{
+    fprintf(stderr, "%s: %s\n", g_get_prgname(), what);
+    exit(EXIT_FAILURE);
+}
+
+/* One run of `ops` operations: the median of their times, in µs. */
+static double
+sample(void *data)
+{
+    Operation op = *(const Operation *) data;
+    double *times, start, median;
+    CpExecutor *executor = op == EXECUTOR ? cp_executor_new(1) : NULL;
+    CpProcPool *pool = op >= PROCPOOL_ONE ? cp_procpool_new(1) : NULL;
+    GError *error = NULL;
+    int s;
+
+    fflush(stdout);   /* or each child would inherit, and print, our buffer */
+
+    if (op == PROCPOOL_MANY) {   /* one map: the time per task */
+        int *in = g_new(int, ops), *out = g_new(int, ops);
+
+        for (int k = 0; k < ops; k++)
+            in[k] = k;
+        start = cp_time_now();
+        if (!cp_procpool_map(pool, double_it, in, sizeof in[0], (gsize) ops, out, sizeof out[0],
+                             NULL, &error))
+            failed(error->message);
+        median = cp_time_since(start) / ops * 1e6;
+        for (int k = 0; k < ops; k++)
+            if (out[k] != 2 * k)
+                failed("a process pool task returned a wrong result");
+        g_free(in);
+        g_free(out);
+        cp_procpool_free(pool);
+        return median;
+    }
+    times = g_new(double, ops);
+    for (int k = 0; k < ops; k++) {
+        pthread_t thread;
+        CpFuture *future;
+        pid_t child;
+        int status, in = k, out = -1;
+        void *result = NULL;
+
+        start = cp_time_now();
+        switch (op) {
+        case THREAD:
+            s = pthread_create(&thread, NULL, return_at_once, GINT_TO_POINTER(k));
+            if (s != 0)
+                cp_die_en(s, "pthread_create");
+            s = pthread_join(thread, &result);
+            if (s != 0)
+                cp_die_en(s, "pthread_join");
+            break;
+        case PROCESS:
+            child = fork();
+            if (child == -1)
+                cp_die_errno("fork");
+            if (child == 0)
+                _exit(EXIT_SUCCESS);
+            while (waitpid(child, &status, 0) == -1)
+                if (errno != EINTR)
+                    cp_die_errno("waitpid");
+            if (!cp_child_status_ok(status, "child"))
+                exit(EXIT_FAILURE);
+            result = GINT_TO_POINTER(k);
+            break;
+        case EXECUTOR:
+            future = cp_executor_submit(executor, return_at_once, GINT_TO_POINTER(k));
+            result = cp_future_result(future);
+            cp_future_free(future);
+            break;
+        default:   /* PROCPOOL_ONE */
+            if (!cp_procpool_map(pool, double_it, &in, sizeof in, 1, &out, sizeof out, NULL, &error))
+                failed(error->message);
+            result = GINT_TO_POINTER(out / 2);
+            break;
+        }
+        times[k] = cp_time_since(start) * 1e6;
+        if (GPOINTER_TO_INT(result) != k)
+            failed("an operation returned a wrong result");
+    }
+    median = cp_bench_median(times, ops);
+    if (executor != NULL)
+        cp_executor_free(executor);
+    if (pool != NULL)
+        cp_procpool_free(pool);
+    g_free(times);
+    return median;
+}
+
+/* ---- Memory (Linux: /proc) ----------------------------------------------- */
+
+/* The bytes of the pages that only process `pid` maps (0: this one). */
+static double
+private_size(pid_t pid)
+{
+    char *path = pid == 0 ? g_strdup("/proc/self/smaps_rollup")
+                          : g_strdup_printf("/proc/%ld/smaps_rollup", (long) pid);
+    char line[256];
+    double kib = 0;
+    long v;
+    FILE *f = fopen(path, "r");
+
+    if (f == NULL)
+        cp_die_errno(path);
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "Private_Clean: %ld", &v) == 1
+            || sscanf(line, "Private_Dirty: %ld", &v) == 1)
+            kib += (double) v;
+    fclose(f);
+    g_free(path);
+    return kib * 1024;
+}
+
+/* This process's address space in bytes: reserved, used or not. */
+static double
+virtual_size(void)
+{
+    long pages;
+    FILE *f = fopen("/proc/self/statm", "r");
+
+    if (f == NULL)
+        cp_die_errno("/proc/self/statm");
+    if (fscanf(f, "%ld", &pages) != 1)
+        cp_die_errno("reading /proc/self/statm");
+    fclose(f);
+    return (double) pages * (double) sysconf(_SC_PAGESIZE);
+}
+
+/* Threads and children that wait while their memory is read: each
+ * writes a byte to `ready`, then reads `go` until end of file. */
+static int ready[2], go[2];
+
+static void *
+announce_and_wait(void *arg)
+{
+    char byte = 'r';
+
+    (void) arg;
+    if (cp_io_write_all(ready[1], &byte, 1) == -1)
+        cp_die_errno("write");
+    if (cp_io_read_full(go[0], &byte, 1) == -1)
+        cp_die_errno("read");
+    return NULL;
+}
+
+static void
+open_pipes(void)
+{
+    if (cp_io_pipe(ready) == -1 || cp_io_pipe(go) == -1)
+        cp_die_errno("pipe");
+}
+
+/* Read one byte from each of n starters; FALSE if one died first. */
+static gboolean
+all_ready(int n)
+{
+    char byte;
+
+    for (int k = 0; k < n; k++)
+        if (cp_io_read_full(ready[0], &byte, 1) != 1)
+            return FALSE;
+    return TRUE;
+}
+
+/* In a fresh child: what each of MEMORY_COUNT waiting threads adds. */
+static double
+thread_memory(gboolean address_space)
+{
+    pthread_t threads[MEMORY_COUNT];
+    double before, after;
+    int s;
+
+    open_pipes();
+    (void) private_size(0);   /* the first read allocates stdio's buffer */
+    before = address_space ? virtual_size() : private_size(0);
+    for (int k = 0; k < MEMORY_COUNT; k++) {
+        s = pthread_create(&threads[k], NULL, announce_and_wait, NULL);
+        if (s != 0)
+            cp_die_en(s, "pthread_create");
+    }
+    if (!all_ready(MEMORY_COUNT))
+        cp_die_errno("read");
+    after = address_space ? virtual_size() : private_size(0);
+    cp_io_close(&go[1]);   /* go */
+    for (int k = 0; k < MEMORY_COUNT; k++) {
+        s = pthread_join(threads[k], NULL);
+        if (s != 0)
+            cp_die_en(s, "pthread_join");
+    }
+    cp_io_close(&go[0]);
+    cp_io_close(&ready[0]);
+    cp_io_close(&ready[1]);
+    return (after - before) / MEMORY_COUNT;
+}
+
+static void
+reap(pid_t child, const char *who, int *failed)
+{
+    int status;
+
+    while (waitpid(child, &status, 0) == -1)
+        if (errno != EINTR)
+            cp_die_errno("waitpid");
+    if (!cp_child_status_ok(status, "%s", who))
+        *failed = 1;
+}
+
+/* One sample of thread memory, measured in a child forked for it. */
+static double
+thread_memory_sample(void *data)
+{
+    gboolean address_space = *(const gboolean *) data;
+    int results[2], failed = 0;
+    double bytes;
+    pid_t child;
+
+    if (cp_io_pipe(results) == -1)
+        cp_die_errno("pipe");
+    fflush(stdout);
+    child = fork();
+    if (child == -1)
+        cp_die_errno("fork");
+    if (child == 0) {
+        bytes = thread_memory(address_space);
+        if (cp_io_write_all(results[1], &bytes, sizeof bytes) == -1)
+            cp_die_errno_child("write");
+        _exit(EXIT_SUCCESS);
+    }
+    cp_io_close(&results[1]);
+    if (cp_io_read_full(results[0], &bytes, sizeof bytes) != (ssize_t) sizeof bytes)
+        failed = 1;   /* the child died: waitpid says how */
+    cp_io_close(&results[0]);
+    reap(child, "memory probe", &failed);
+    if (failed)
+        exit(EXIT_FAILURE);
+    return bytes;
+}
+
+/* One sample of process memory: MEMORY_COUNT waiting children. */
+static double
+process_memory_sample(void *data)
+{
+    pid_t children[MEMORY_COUNT];
+    double bytes = 0;
+    int failed = 0;
+
+    (void) data;
+    open_pipes();
+    fflush(stdout);
+    for (int k = 0; k < MEMORY_COUNT; k++) {
+        children[k] = fork();
+        if (children[k] == -1)
+            cp_die_errno("fork");
+        if (children[k] == 0) {
+            /* Only the parent may keep go's write end, and ready's must go
+             * with us: then neither read below can wait for ever. */
+            cp_io_close(&go[1]);
+            cp_io_close(&ready[0]);
+            (void) announce_and_wait(NULL);
+            _exit(EXIT_SUCCESS);
+        }
+    }
+    cp_io_close(&ready[1]);
+    cp_io_close(&go[0]);
+    if (all_ready(MEMORY_COUNT))
+        for (int k = 0; k < MEMORY_COUNT; k++)
+            bytes += private_size(children[k]) / MEMORY_COUNT;
+    else
+        failed = 1;   /* a child died early: waitpid says how */
+    cp_io_close(&go[1]);   /* go */
+    cp_io_close(&ready[0]);
+    for (int k = 0; k < MEMORY_COUNT; k++)
+        reap(children[k], "child", &failed);
+    if (failed)
+        exit(EXIT_FAILURE);
+    return bytes;
+}
+
+static void
+print_memory_csv(const char *approach, const char *param, const CpBenchFigure *figure)
+{
+    CpBenchRow row = { "spawn_cost", "memory", approach, 1, param, *figure, "bytes", NAN };
+
+    cp_bench_csv_print_row(&row);
+}
+
+int
+main(int argc, char *argv[])
+{
+    static const gboolean pages = FALSE, address_space = TRUE;
+    CpBenchFigure times[OPERATIONS], thread_private, thread_virtual, process_private;
+    Operation operations[OPERATIONS];
+    CpBenchSampleFunc samples[OPERATIONS];
+    void *data[OPERATIONS];
+    char *ops_text = NULL;
+    gboolean have_memory;
+    GOptionEntry entries[] = {
+        { "ops", 0, 0, G_OPTION_ARG_STRING, &ops_text,
+          "Operations timed per run (default 1000)", "N" },
+        G_OPTION_ENTRY_NULL
+    };
+    CpBenchOptions opt;
+
+    cp_bench_parse(&argc, &argv, "What starting a thread, a process and a pool task costs.",
+                   entries, 0, &opt);
+    if (ops_text != NULL)
+        ops = (int) cp_options_parse_int(ops_text, 1, 1000000, "--ops");
+    g_free(ops_text);
+
+    /* Memory first, while this process has never started a thread. */
+    have_memory = access("/proc/self/statm", R_OK) == 0
+                  && access("/proc/self/smaps_rollup", R_OK) == 0;
+    if (have_memory) {
+        thread_private = cp_bench_measure(opt.repeat, thread_memory_sample, (void *) &pages);
+        thread_virtual = cp_bench_measure(opt.repeat, thread_memory_sample, (void *) &address_space);
+        process_private = cp_bench_measure(opt.repeat, process_memory_sample, NULL);
+    }
+
+    if (opt.csv) {
+        cp_bench_csv_print_header();
+    } else {
+        cp_bench_print_header(&opt);
+        printf("Each run times %d operations one by one and keeps their median.\n\n", ops);
+        printf("Cost of one operation:\nOperation                                     | Time (µs)\n");
+        printf("-------------------------------------------------------------------\n");
+        fflush(stdout);
+    }
+    /* In turns, so that a burst of load from elsewhere hits them alike. */
+    for (Operation op = 0; op < OPERATIONS; op++) {
+        operations[op] = op;
+        samples[op] = sample;
+        data[op] = &operations[op];
+    }
+    cp_bench_measure_interleaved(opt.repeat, OPERATIONS, samples, data, times);
+    for (Operation op = 0; op < OPERATIONS; op++) {
+        if (opt.csv) {
+            CpBenchRow row = { "spawn_cost", "spawn", names[op][0], 1, names[op][1],
+                               times[op], "us", NAN };
+            cp_bench_csv_print_row(&row);
+        } else {
+            char *label = op == PROCPOOL_MANY
+                ? g_strdup_printf("Process pool: per task, in a map of %d", ops)
+                : g_strdup(names[op][2]);
+
+            printf("%-45s | %8.1f ±%.1f\n", label, times[op].median,
+                   (times[op].max - times[op].min) / 2);
+            g_free(label);
+            fflush(stdout);
+        }
+    }
+
+    if (opt.csv) {
+        if (have_memory) {
+            print_memory_csv("thread", "private", &thread_private);
+            print_memory_csv("thread", "virtual", &thread_virtual);
+            print_memory_csv("process", "private", &process_private);
+        }
+        return EXIT_SUCCESS;
+    }
+    printf("\nMemory each one adds (private pages, the average of %d alive at once):\n",
+           MEMORY_COUNT);
+    printf("What    | Memory (KiB)\n-------------------------\n");
+    if (!have_memory) {
+        printf("Thread  | n/a\nProcess | n/a\n(measured from /proc on Linux only)\n");
+        printf("\nA process costs %.1fx a thread to start.\n",
+               times[PROCESS].median / times[THREAD].median);
+        return EXIT_SUCCESS;
+    }
+    printf("Thread  | %8.1f ±%.1f, and %.0f KiB of address space, mostly its stack\n",
+           thread_private.median / 1024, (thread_private.max - thread_private.min) / 2048,
+           thread_virtual.median / 1024);
+    printf("Process | %8.1f ±%.1f\n", process_private.median / 1024,
+           (process_private.max - process_private.min) / 2048);
+    printf("\nA process costs %.1fx a thread to start and %.1fx its memory.\n",
+           times[PROCESS].median / times[THREAD].median,
+           process_private.median / MAX(thread_private.median, 1));
+    return EXIT_SUCCESS;
+}

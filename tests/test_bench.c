@@ -1,0 +1,419 @@
+/* Tests of common/cp_bench: options, figures, the workloads and runners,
+ * and the CSV format every benchmark shares.  No speed is asserted, only
+ * coarse facts (waits in parallel take well under the waits in sequence).
+ */
+#include <config.h>
+
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cp_bench.h"
+#include "cp_test.h"
+#include "cp_time.h"
+
+/* ---------------------------------------------------------------- figures */
+
+Test(bench, median_odd_and_even_counts, .timeout = 30)
+{
+    const double odd[] = { 3, 1, 2 };
+    const double even[] = { 4, 1, 3, 2 };
+    const double one[] = { 7 };
+    const double many[] = { 0.5, 0.9, 0.1, 0.7, 0.3 };
+
+    cr_assert_float_eq(cp_bench_median(odd, 3), 2, 1e-12);
+    cr_assert_float_eq(cp_bench_median(even, 4), 2.5, 1e-12);
+    cr_assert_float_eq(cp_bench_median(one, 1), 7, 1e-12);
+    cr_assert_float_eq(cp_bench_median(many, 5), 0.5, 1e-12);
+    cr_assert_float_eq(cp_bench_median(many, 4), 0.6, 1e-12);   /* 0.1 0.5 0.7 0.9 */
+    /* The values are left as they were. */
+    cr_assert(odd[0] == 3 && odd[1] == 1 && odd[2] == 2);
+    cr_assert(even[0] == 4 && even[3] == 2);
+}
+
+Test(bench, figure_has_median_min_max, .timeout = 30)
+{
+    const double values[] = { 0.52, 0.50, 0.61, 0.49 };
+    CpBenchFigure f = cp_bench_figure(values, 4);
+
+    cr_assert_float_eq(f.median, 0.51, 1e-12);
+    cr_assert_float_eq(f.min, 0.49, 1e-12);
+    cr_assert_float_eq(f.max, 0.61, 1e-12);
+}
+
+static double
+count_calls(void *data)
+{
+    int *calls = data;
+
+    return (double) (*calls)++;   /* 0 for the warm-up, then 1, 2, ... */
+}
+
+Test(bench, measure_drops_the_warm_up, .timeout = 30)
+{
+    int calls = 0;
+    CpBenchFigure f = cp_bench_measure(5, count_calls, &calls);
+
+    cr_assert_eq(calls, 6, "one warm-up and 5 measured runs, got %d calls", calls);
+    cr_assert_float_eq(f.median, 3, 1e-12);
+    cr_assert_float_eq(f.min, 1, 1e-12);
+    cr_assert_float_eq(f.max, 5, 1e-12);
+
+    calls = 0;
+    f = cp_bench_measure(2, count_calls, &calls);
+    cr_assert_eq(calls, 3);
+    cr_assert_float_eq(f.median, 1.5, 1e-12);
+}
+
+/* Each sample appends its letter: the order of the calls shows the turns. */
+static GString *calls_order;
+
+static double
+call_a(void *data)
+{
+    g_string_append_c(calls_order, 'a');
+    return *(double *) data;
+}
+
+static double
+call_b(void *data)
+{
+    g_string_append_c(calls_order, 'b');
+    return *(double *) data;
+}
+
+Test(bench, measure_interleaved_takes_turns, .timeout = 30)
+{
+    double a = 1.5, b = 2.5;
+    CpBenchSampleFunc samples[] = { call_a, call_b };
+    void *data[] = { &a, &b };
+    CpBenchFigure figures[2];
+
+    calls_order = g_string_new("");
+    cp_bench_measure_interleaved(3, 2, samples, data, figures);
+    cr_assert_str_eq(calls_order->str, "ab" "ab" "ab" "ab", "one warm-up each, then 3 rounds");
+    cr_assert_float_eq(figures[0].median, 1.5, 1e-12);
+    cr_assert_float_eq(figures[1].median, 2.5, 1e-12);
+    cr_assert_float_eq(figures[1].min, 2.5, 1e-12);
+    g_string_free(calls_order, TRUE);
+}
+
+/* -------------------------------------------------------------- workloads */
+
+Test(bench, cpu_work_equals_the_formula, .timeout = 30)
+{
+    guint64 sum = 0;
+
+    for (guint64 n = 0; n <= 2000; n++) {
+        cr_assert_eq(cp_bench_cpu_expected(n), sum, "n = %" G_GUINT64_FORMAT, n);
+        cr_assert_eq(cp_bench_cpu_work(0, n), sum, "n = %" G_GUINT64_FORMAT, n);
+        sum += n * n;
+    }
+    cr_assert_eq(cp_bench_cpu_expected(1000000), G_GUINT64_CONSTANT(333332833333500000),
+                 "the lessons' n = 10^6");
+    /* Past 2^64 the sum wraps; the formula must wrap the same way. */
+    cr_assert_eq(cp_bench_cpu_work(0, 5000000), cp_bench_cpu_expected(5000000));
+    cr_assert_eq(cp_bench_cpu_work(123, 4567), cp_bench_cpu_expected(4567) - cp_bench_cpu_expected(123));
+}
+
+Test(bench, chunks_cover_the_range_evenly, .timeout = 30)
+{
+    const guint64 sizes[] = { 0, 1, 7, 1000, 1001, 999999937 };
+    const int workers[] = { 1, 2, 3, 8, 1024 };
+
+    for (gsize i = 0; i < G_N_ELEMENTS(sizes); i++)
+        for (gsize j = 0; j < G_N_ELEMENTS(workers); j++) {
+            guint64 n = sizes[i], next = 0, shortest = G_MAXUINT64, longest = 0;
+            int w = workers[j];
+
+            for (int k = 0; k < w; k++) {
+                guint64 first, last;
+
+                cp_bench_chunk(n, w, k, &first, &last);
+                cr_assert_eq(first, next, "n=%" G_GUINT64_FORMAT " w=%d k=%d", n, w, k);
+                cr_assert_geq(last, first);
+                shortest = MIN(shortest, last - first);
+                longest = MAX(longest, last - first);
+                next = last;
+            }
+            cr_assert_eq(next, n, "chunks of %" G_GUINT64_FORMAT " over %d end at %" G_GUINT64_FORMAT,
+                         n, w, next);
+            cr_assert_leq(longest - shortest, 1);
+        }
+}
+
+/* The same total whatever the approach and the number of workers. */
+Test(bench, cpu_runners_agree_with_the_formula, .timeout = 30)
+{
+    const CpBenchApproach approaches[] = {
+        CP_BENCH_SEQUENTIAL, CP_BENCH_THREADS, CP_BENCH_PROCESSES, CP_BENCH_EVENT_LOOP
+    };
+    const int workers[] = { 1, 2, 3, 8 };
+    const guint64 sizes[] = { 7, 1000, 1001, 100003 };
+
+    for (gsize a = 0; a < G_N_ELEMENTS(approaches); a++)
+        for (gsize w = 0; w < G_N_ELEMENTS(workers); w++)
+            for (gsize i = 0; i < G_N_ELEMENTS(sizes); i++) {
+                guint64 sum = 1;
+                double seconds = cp_bench_cpu_run(approaches[a], sizes[i], workers[w], &sum);
+
+                cr_assert_eq(sum, cp_bench_cpu_expected(sizes[i]), "%s, %d workers, n = %" G_GUINT64_FORMAT,
+                             cp_bench_approach_name(approaches[a]), workers[w], sizes[i]);
+                cr_assert_geq(seconds, 0);
+            }
+    cp_test_assert_no_children();
+}
+
+Test(bench, io_runners_complete_every_wait, .timeout = 30)
+{
+    const CpBenchApproach approaches[] = {
+        CP_BENCH_SEQUENTIAL, CP_BENCH_THREADS, CP_BENCH_PROCESSES, CP_BENCH_EVENT_LOOP
+    };
+    const int workers[] = { 1, 3, 8 };
+
+    cp_time_set_scale(0.001);
+    for (gsize a = 0; a < G_N_ELEMENTS(approaches); a++)
+        for (gsize w = 0; w < G_N_ELEMENTS(workers); w++) {
+            int completed = -1;
+            double seconds = cp_bench_io_run(approaches[a], workers[w], &completed);
+
+            cr_assert_eq(completed, workers[w], "%s: %d of %d waits",
+                         cp_bench_approach_name(approaches[a]), completed, workers[w]);
+            cr_assert_geq(seconds, 0.001 * 0.99, "%s: a wait of 1 ms took %g s",
+                          cp_bench_approach_name(approaches[a]), seconds);
+        }
+    cp_test_assert_no_children();
+}
+
+/* A coarse fact with a wide margin: 8 waits of 50 ms at once take well
+ * under the 400 ms they take in sequence. */
+Test(bench, io_waits_overlap, .timeout = 30)
+{
+    const CpBenchApproach approaches[] = { CP_BENCH_THREADS, CP_BENCH_PROCESSES, CP_BENCH_EVENT_LOOP };
+
+    cp_time_set_scale(0.05);
+    for (gsize a = 0; a < G_N_ELEMENTS(approaches); a++) {
+        int completed;
+        double seconds = cp_bench_io_run(approaches[a], 8, &completed);
+
+        cr_assert_eq(completed, 8);
+        cr_assert_lt(seconds, 0.3, "%s: 8 overlapping waits of 50 ms took %g s",
+                     cp_bench_approach_name(approaches[a]), seconds);
+    }
+    cp_test_assert_no_children();
+}
+
+Test(bench, measure_cpu_and_io, .timeout = 30)
+{
+    CpBenchOptions opt = { .repeat = 2, .size = 10000, .cores = 2 };
+    CpBenchJob threads = { &opt, CP_BENCH_THREADS, 3 }, loop = { &opt, CP_BENCH_EVENT_LOOP, 5 };
+    CpBenchFigure f;
+
+    cp_time_set_scale(0.001);
+    cr_assert_geq(cp_bench_cpu_sample(&threads), 0);
+    cr_assert_geq(cp_bench_io_sample(&loop), 0.001 * 0.99);
+    f = cp_bench_measure_cpu(&opt, CP_BENCH_PROCESSES, 3);
+    cr_assert(f.min > 0 && f.min <= f.median && f.median <= f.max);
+    f = cp_bench_measure_io(&opt, CP_BENCH_EVENT_LOOP, 4);
+    cr_assert(f.min > 0 && f.min <= f.median && f.median <= f.max);
+    cp_test_assert_no_children();
+}
+
+Test(bench, slots_are_padded_and_zeroed, .timeout = 30)
+{
+    CpBenchSlot *slots = cp_bench_slots_new(5);
+
+    cr_assert_eq(sizeof(CpBenchSlot), CP_BENCH_CACHE_LINE);
+    cr_assert_eq((uintptr_t) slots % CP_BENCH_CACHE_LINE, 0);
+    for (int i = 0; i < 5; i++)
+        cr_assert_eq(slots[i].value, 0);
+    cp_bench_slots_free(slots);
+}
+
+Test(bench, calibrate_gives_a_usable_size, .timeout = 30)
+{
+    guint64 n = cp_bench_calibrate(0.01);
+
+    cr_assert(n >= 1 && n <= (guint64) CP_BENCH_SIZE_MAX, "n = %" G_GUINT64_FORMAT, n);
+}
+
+Test(bench, worker_counts, .timeout = 30)
+{
+    int counts[CP_BENCH_MAX_ROWS];
+    const int want8[] = { 1, 2, 4, 8 }, want5[] = { 1, 2, 4, 5 }, want3[] = { 1, 2, 3 };
+
+    cr_assert_eq(cp_bench_worker_counts(8, counts), 4);
+    cr_assert_arr_eq(counts, want8, sizeof want8);
+    cr_assert_eq(cp_bench_worker_counts(5, counts), 4);
+    cr_assert_arr_eq(counts, want5, sizeof want5);
+    cr_assert_eq(cp_bench_worker_counts(3, counts), 3);
+    cr_assert_arr_eq(counts, want3, sizeof want3);
+    cr_assert_eq(cp_bench_worker_counts(1, counts), 1);
+    cr_assert_eq(counts[0], 1);
+    cr_assert_eq(cp_bench_worker_counts(1024, counts), 11);
+    cr_assert_eq(counts[10], 1024);
+}
+
+/* ----------------------------------------------------------------- output */
+
+static void
+assert_number(double value, const char *want)
+{
+    char *got = cp_bench_format_number(value);
+
+    cr_assert_str_eq(got, want, "%.17g printed as %s, not %s", value, got, want);
+    g_free(got);
+}
+
+Test(bench, numbers_are_plain_decimals, .timeout = 30)
+{
+    assert_number(0.5, "0.5");
+    assert_number(0.500123456, "0.500123");
+    assert_number(2500000, "2500000");
+    assert_number(123456789, "123456789");
+    assert_number(1.5e-05, "0.000015");
+    assert_number(0, "0");
+    assert_number(1, "1");
+    assert_number(12.0, "12");
+    assert_number(1234.5678, "1234.57");
+    assert_number(9.9999996, "10");
+    assert_number(1.98765432, "1.98765");
+    assert_number(-2.5, "-2.5");
+}
+
+Test(bench, figure_cell, .timeout = 30)
+{
+    CpBenchFigure f = { 0.5, 0.49, 0.51 };
+    char *cell = cp_bench_format_figure(&f, 2, "s");
+
+    cr_assert_str_eq(cell, "0.50s ±0.01");
+    g_free(cell);
+    cell = cp_bench_format_figure(&f, 3, " seconds");
+    cr_assert_str_eq(cell, "0.500 seconds ±0.010");
+    g_free(cell);
+}
+
+Test(bench, marks_rows_beyond_the_cores, .timeout = 30)
+{
+    CpBenchOptions opt = { .cores = 2 };
+
+    cr_assert_str_eq(cp_bench_mark(&opt, 1), "");
+    cr_assert_str_eq(cp_bench_mark(&opt, 2), "");
+    cr_assert_str_eq(cp_bench_mark(&opt, 4), " *");
+    cr_assert_gt(cp_bench_cores(), 0);
+}
+
+Test(bench, csv_rows_exact, .timeout = 30)
+{
+    CpBenchRow row = { "thread_vs_process", "cpu", "threads", 4, "1000",
+                       { 0.25, 0.24, 0.3 }, "s", 1.98765432 };
+    CpBenchRow queue = { "queue_throughput", "queue", "cp_queue", 1, "1x1@1024",
+                         { 2500000, 2400000.5, 2600000 }, "items/s", NAN };
+    CpBenchRow empty = { "gil_demo", "gil", "no_lock", 1, NULL, { 1.5e-05, 1e-05, 2e-05 }, "s", 1 };
+    char *line;
+
+    cr_assert_str_eq(CP_BENCH_CSV_HEADER,
+                     "benchmark,section,approach,workers,param,value,unit,min,max,speedup,cores");
+    line = cp_bench_csv_line(&row, 2);
+    cr_assert_str_eq(line, "thread_vs_process,cpu,threads,4,1000,0.25,s,0.24,0.3,1.98765,2");
+    g_free(line);
+    line = cp_bench_csv_line(&queue, 16);
+    cr_assert_str_eq(line, "queue_throughput,queue,cp_queue,1,1x1@1024,2500000,items/s,2400000,2600000,,16");
+    g_free(line);
+    line = cp_bench_csv_line(&empty, 2);
+    cr_assert_str_eq(line, "gil_demo,gil,no_lock,1,,0.000015,s,0.00001,0.00002,1,2");
+    /* 11 fields, as the header has. */
+    char **fields = g_strsplit(line, ",", -1);
+    cr_assert_eq(g_strv_length(fields), 11);
+    g_strfreev(fields);
+    g_free(line);
+}
+
+/* ---------------------------------------------------------------- options */
+
+static void
+parse(const char **args, int n, guint flags, CpBenchOptions *opt)
+{
+    char **argv = g_new0(char *, n + 2);
+    int argc = n + 1;
+
+    argv[0] = (char *) "bench";
+    for (int i = 0; i < n; i++)
+        argv[i + 1] = (char *) args[i];
+    cp_bench_parse(&argc, &argv, "test", NULL, flags, opt);
+    g_free(argv);
+}
+
+Test(bench, options_defaults, .timeout = 30)
+{
+    CpBenchOptions opt;
+
+    /* Without CP_BENCH_WITH_SIZE there is no calibration, and no --size. */
+    parse(NULL, 0, CP_BENCH_WITH_MAX_WORKERS, &opt);
+    cr_assert_eq(opt.repeat, CP_BENCH_REPEAT_DEFAULT);
+    cr_assert_eq(opt.repeat, 5);
+    cr_assert_eq(opt.max_workers, 8);
+    cr_assert_not(opt.csv);
+    cr_assert_eq(opt.size, 0);
+    cr_assert_not(opt.size_given);
+    cr_assert_eq(opt.cores, cp_bench_cores());
+}
+
+Test(bench, options_given, .timeout = 30)
+{
+    const char *args[] = { "--repeat=3", "--csv", "--size=1000", "--max-workers", "3",
+                           "--time-scale=0.25" };
+    CpBenchOptions opt;
+
+    parse(args, 6, CP_BENCH_WITH_SIZE | CP_BENCH_WITH_MAX_WORKERS, &opt);
+    cr_assert_eq(opt.repeat, 3);
+    cr_assert(opt.csv);
+    cr_assert_eq(opt.size, 1000);
+    cr_assert(opt.size_given);
+    cr_assert_eq(opt.max_workers, 3);
+    cr_assert_float_eq(cp_time_scale(), 0.25, 1e-12);
+}
+
+Test(bench, options_with_own_entries, .timeout = 30)
+{
+    char *step = NULL;
+    GOptionEntry entries[] = {
+        { "step", 0, 0, G_OPTION_ARG_STRING, &step, "step", "N" },
+        G_OPTION_ENTRY_NULL
+    };
+    char *args[] = { (char *) "bench", (char *) "--step=10", (char *) "--repeat=1", NULL };
+    char **argv = args;
+    int argc = 3;
+    CpBenchOptions opt;
+
+    cp_bench_parse(&argc, &argv, "test", entries, 0, &opt);
+    cr_assert_str_eq(step, "10");
+    cr_assert_eq(opt.repeat, 1);
+    g_free(step);
+}
+
+/* Bad values exit 2 (the message itself is checked by the programs' tests). */
+#define BAD_OPTION(name, flags, ...)                                          \
+    Test(bench, name, .timeout = 30, .exit_code = 2)                          \
+    {                                                                         \
+        const char *args[] = { __VA_ARGS__ };                                 \
+        CpBenchOptions opt;                                                   \
+                                                                              \
+        parse(args, G_N_ELEMENTS(args), flags, &opt);                         \
+    }
+
+#define ALL (CP_BENCH_WITH_SIZE | CP_BENCH_WITH_MAX_WORKERS)
+BAD_OPTION(rejects_repeat_zero, ALL, "--repeat=0")
+BAD_OPTION(rejects_repeat_text, ALL, "--repeat=many")
+BAD_OPTION(rejects_size_zero, ALL, "--size=0")
+BAD_OPTION(rejects_size_negative, ALL, "--size=-5")
+BAD_OPTION(rejects_size_too_big, ALL, "--size=1000000000001")
+BAD_OPTION(rejects_max_workers_zero, ALL, "--max-workers=0")
+BAD_OPTION(rejects_max_workers_too_many, ALL, "--max-workers=1025")
+BAD_OPTION(rejects_positional_argument, ALL, "7")
+BAD_OPTION(rejects_unknown_option, ALL, "--fast")
+BAD_OPTION(rejects_size_where_not_taken, CP_BENCH_WITH_MAX_WORKERS, "--size=10")
+BAD_OPTION(rejects_max_workers_where_not_taken, CP_BENCH_WITH_SIZE, "--max-workers=2")
+BAD_OPTION(rejects_workers_option, ALL, "--workers=2")

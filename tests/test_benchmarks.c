@@ -1,0 +1,842 @@
+/* Black-box tests of examples/bench/: each benchmark once at a tiny size.
+ *
+ * They check the output's shape (every row and column there, numbers
+ * positive, the CSV parseable in the shared long format), --help and bad
+ * input; never the speed: that is read from `make bench`, on a quiet
+ * machine.
+ */
+#include <config.h>
+
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cp_test.h"
+
+#define CSV_HEADER "benchmark,section,approach,workers,param,value,unit,min,max,speedup,cores"
+
+/* ------------------------------------------------------------ shared checks */
+
+static int
+cores(void)
+{
+    return (int) g_get_num_processors();
+}
+
+/* A number as the CSV writes it: a plain decimal, parsed whole. */
+static double
+csv_number(const char *text, const char *line)
+{
+    char *end;
+    double value = g_ascii_strtod(text, &end);
+
+    cr_assert(*text != '\0' && *end == '\0' && isfinite(value),
+              "'%s' is not a number in: %s", text, line);
+    cr_assert_null(strpbrk(text, "eE"), "'%s' has an exponent in: %s", text, line);
+    return value;
+}
+
+/* The CSV output of `run`: the exact header, then rows of 11 fields whose
+ * numbers parse and are positive, min <= value <= max, the machine's core
+ * count.  Returns the rows' fields (g_ptr_array_unref() it). */
+static GPtrArray *
+parse_csv(const CpRun *run, const char *benchmark)
+{
+    GPtrArray *rows = g_ptr_array_new_with_free_func((GDestroyNotify) g_strfreev);
+
+    cp_test_assert_ok(run);
+    cr_assert_gt(run->n_lines, 1, "no CSV rows: %s", run->out);
+    cr_assert_str_eq(run->lines[0], CSV_HEADER);
+    for (guint i = 1; i < run->n_lines; i++) {
+        const char *line = run->lines[i];
+        char **f = g_strsplit(line, ",", -1);
+
+        cr_assert_eq(g_strv_length(f), 11, "not 11 fields: %s", line);
+        cr_assert_str_eq(f[0], benchmark);
+        cr_assert(f[1][0] != '\0' && f[2][0] != '\0' && f[6][0] != '\0', "empty name in: %s", line);
+        cr_assert_geq(csv_number(f[3], line), 1, "workers in: %s", line);
+        cr_assert_null(strchr(f[3], '.'), "workers not an integer: %s", line);
+        double value = csv_number(f[5], line), min = csv_number(f[7], line), max = csv_number(f[8], line);
+        cr_assert(value > 0 && min > 0 && min <= value && value <= max, "bad figure in: %s", line);
+        if (f[9][0] != '\0')
+            cr_assert_gt(csv_number(f[9], line), 0, "speedup in: %s", line);
+        cr_assert_eq((int) csv_number(f[10], line), cores(), "cores in: %s", line);
+        g_ptr_array_add(rows, f);
+    }
+    return rows;
+}
+
+/* The row for section/approach/workers, or NULL. */
+static char **
+csv_row(GPtrArray *rows, const char *section, const char *approach, int workers)
+{
+    char *w = g_strdup_printf("%d", workers);
+    char **found = NULL;
+
+    for (guint i = 0; i < rows->len && !found; i++) {
+        char **f = g_ptr_array_index(rows, i);
+
+        if (g_str_equal(f[1], section) && g_str_equal(f[2], approach) && g_str_equal(f[3], w))
+            found = f;
+    }
+    g_free(w);
+    return found;
+}
+
+static void
+assert_csv_row(GPtrArray *rows, const char *section, const char *approach, int workers,
+               const char *unit)
+{
+    char **f = csv_row(rows, section, approach, workers);
+
+    cr_assert_not_null(f, "no CSV row %s,%s,%d", section, approach, workers);
+    cr_assert_str_eq(f[6], unit);
+}
+
+/* "Cores: N" first, N this machine's core count. */
+static void
+assert_cores_line(const CpRun *run)
+{
+    char *want = g_strdup_printf("Cores: %d", cores());
+
+    cr_assert_gt(run->n_lines, 0);
+    cr_assert_str_eq(run->lines[0], want);
+    g_free(want);
+}
+
+/* The footnote is there exactly when some row has more workers than cores. */
+static void
+assert_footnote(const CpRun *run, int largest_workers)
+{
+    gboolean has = cp_test_count_prefix(run, "* more workers than cores") == 1;
+
+    cr_assert_eq(has, largest_workers > cores(), "footnote with %d workers on %d cores: %s",
+                 largest_workers, cores(), run->out);
+}
+
+/* A line "<label>: 0.03 seconds ±0.00[ *]".  At the tests' tiny sizes a
+ * CPU-bound figure may print as 0.00 (the CSV has the digits): only waits,
+ * 10 ms or more, must show a positive median here. */
+static void
+assert_seconds_line(const CpRun *run, const char *label, gboolean wait, gboolean marked)
+{
+    char *prefix = g_strdup_printf("%s: ", label);
+    int found = -1;
+
+    for (guint i = 0; i < run->n_lines && found < 0; i++)
+        if (g_str_has_prefix(run->lines[i], prefix))
+            found = (int) i;
+    cr_assert_geq(found, 0, "no line '%s...': %s", prefix, run->out);
+    const char *line = run->lines[found];
+    double median, spread;
+    int used = 0;
+
+    cr_assert_eq(sscanf(line + strlen(prefix), "%lf seconds ±%lf%n", &median, &spread, &used), 2,
+                 "unreadable: %s", line);
+    cr_assert(wait ? median > 0 : median >= 0, "%s", line);
+    cr_assert_geq(spread, 0, "%s", line);
+    cr_assert_str_eq(line + strlen(prefix) + used, marked ? " *" : "", "mark in: %s", line);
+    g_free(prefix);
+}
+
+/* A line "<label>: 1.98x", once. */
+static void
+assert_speedup_line(const CpRun *run, const char *label)
+{
+    char *prefix = g_strdup_printf("%s: ", label);
+    double speedup = 0;
+    int used = 0;
+
+    cr_assert_eq(cp_test_count_prefix(run, prefix), 1, "lines '%s': %s", prefix, run->out);
+    for (guint i = 0; i < run->n_lines; i++)
+        if (g_str_has_prefix(run->lines[i], prefix)) {
+            const char *rest = run->lines[i] + strlen(prefix);
+
+            cr_assert_eq(sscanf(rest, "%lfx%n", &speedup, &used), 1, "%s", run->lines[i]);
+            cr_assert(used > 0 && rest[used] == '\0' && speedup >= 0, "%s", run->lines[i]);
+        }
+    g_free(prefix);
+}
+
+/* A table row "      2 |     0.01s ±0.00 1.99x |     0.01s ±0.00 2.01x[ *]",
+ * once, with the mark when it has more workers than cores.  The tiny sizes
+ * may print 0.00s and 0.00x; the CSV tests check that figures are > 0. */
+static void
+assert_table_row(const CpRun *run, int workers)
+{
+    char *prefix = g_strdup_printf("%7d | ", workers);
+    guint n = 0;
+
+    for (guint i = 0; i < run->n_lines; i++) {
+        const char *line = run->lines[i];
+        double m1, s1, x1, m2, s2, x2;
+        int used = 0;
+
+        if (!g_str_has_prefix(line, prefix))
+            continue;
+        n++;
+        cr_assert_eq(sscanf(line + strlen(prefix), "%lfs ±%lf %lfx | %lfs ±%lf %lfx%n",
+                            &m1, &s1, &x1, &m2, &s2, &x2, &used), 6, "unreadable row: %s", line);
+        cr_assert(m1 >= 0 && m2 >= 0 && x1 >= 0 && x2 >= 0 && s1 >= 0 && s2 >= 0, "row: %s", line);
+        cr_assert_str_eq(line + strlen(prefix) + used, workers > cores() ? " *" : "",
+                         "mark in: %s", line);
+    }
+    cr_assert_eq(n, 1, "%u rows for %d workers: %s", n, workers, run->out);
+    g_free(prefix);
+}
+
+/* -------------------------------------------------- concurrency_vs_parallelism */
+
+#define CVP "bench/concurrency_vs_parallelism"
+
+Test(concurrency_vs_parallelism, table, .timeout = 30)
+{
+    CpRun *run = cp_test_run(CVP, "--size=20000", "--repeat=1", "--time-scale=0.01", NULL);
+    const char *results = "Results: ['Completed after 1 seconds', 'Completed after 1 seconds', "
+                          "'Completed after 1 seconds']";
+    const char *in_order[] = {
+        "1. Concurrency vs Parallelism", "Sequential execution:",
+        "Concurrent execution with threading:", "Parallel execution with multiprocessing:",
+        "CPU-bound task comparison:", "Performance comparison:", "Sequential: 1.00x",
+    };
+    int at = 0;
+
+    cp_test_assert_ok(run);
+    assert_cores_line(run);
+    for (gsize i = 0; i < G_N_ELEMENTS(in_order); i++) {
+        at = cp_test_find_line(run, in_order[i], at);
+        cr_assert_geq(at, 0, "no line '%s' in order: %s", in_order[i], run->out);
+    }
+    cr_assert_eq(cp_test_count_prefix(run, results), 3);
+    cr_assert_eq(cp_test_count_prefix(run, "Results: "), 3);
+    assert_seconds_line(run, "Sequential time", TRUE, FALSE);
+    assert_seconds_line(run, "Concurrent time", TRUE, FALSE);
+    assert_seconds_line(run, "Parallel time", TRUE, FALSE);
+    assert_seconds_line(run, "Sequential CPU task", FALSE, FALSE);
+    assert_seconds_line(run, "Threading CPU task", FALSE, 4 > cores());
+    assert_seconds_line(run, "Multiprocessing CPU task", FALSE, 4 > cores());
+    assert_footnote(run, 4);
+    assert_speedup_line(run, "Threading");
+    assert_speedup_line(run, "Multiprocessing");
+    cp_run_free(run);
+}
+
+Test(concurrency_vs_parallelism, csv, .timeout = 30)
+{
+    CpRun *run = cp_test_run(CVP, "--csv", "--size=20000", "--repeat=2", "--time-scale=0.001", NULL);
+    GPtrArray *rows = parse_csv(run, "concurrency_vs_parallelism");
+
+    cr_assert_eq(rows->len, 6, "rows: %s", run->out);
+    assert_csv_row(rows, "io", "sequential", 3, "s");
+    assert_csv_row(rows, "io", "threads", 3, "s");
+    assert_csv_row(rows, "io", "processes", 3, "s");
+    assert_csv_row(rows, "cpu", "sequential", 1, "s");
+    assert_csv_row(rows, "cpu", "threads", 4, "s");
+    assert_csv_row(rows, "cpu", "processes", 4, "s");
+    cr_assert_str_eq(csv_row(rows, "cpu", "threads", 4)[4], "20000", "param is n");
+    cr_assert_str_eq(csv_row(rows, "cpu", "sequential", 1)[9], "1");
+    g_ptr_array_unref(rows);
+    cp_run_free(run);
+}
+
+Test(concurrency_vs_parallelism, help, .timeout = 30)
+{
+    cp_test_assert_help(CVP);
+}
+
+Test(concurrency_vs_parallelism, rejects_bad_input, .timeout = 30)
+{
+    CpRun *run = cp_test_run(CVP, "--size=lots", NULL);
+    cp_test_assert_usage_error(run, "'lots'");
+    cp_run_free(run);
+
+    /* It has no table of worker counts. */
+    run = cp_test_run(CVP, "--max-workers=4", NULL);
+    cp_test_assert_usage_error(run, "--max-workers");
+    cp_run_free(run);
+}
+
+/* ---------------------------------------------------------- thread_vs_process */
+
+#define TVP "bench/thread_vs_process"
+
+Test(thread_vs_process, table, .timeout = 30)
+{
+    CpRun *run = cp_test_run(TVP, "--size=20000", "--repeat=1", "--max-workers=4", NULL);
+    int header;
+
+    cp_test_assert_ok(run);
+    assert_cores_line(run);
+    cr_assert(cp_test_has_line(run, "Process vs Thread performance comparison:"));
+    header = cp_test_find_line(run, "Workers | Threading | Multiprocessing", 0);
+    cr_assert_geq(header, 0, "no table header: %s", run->out);
+    cr_assert_str_eq(run->lines[header + 1], "----------------------------------------");
+    cr_assert_eq(cp_test_count_prefix(run, "Sequential: "), 1);
+    assert_table_row(run, 1);
+    assert_table_row(run, 2);
+    assert_table_row(run, 4);
+    assert_footnote(run, 4);
+    cp_run_free(run);
+}
+
+Test(thread_vs_process, csv, .timeout = 30)
+{
+    CpRun *run = cp_test_run(TVP, "--csv", "--size=20000", "--repeat=2", "--max-workers=3", NULL);
+    GPtrArray *rows = parse_csv(run, "thread_vs_process");
+    const int workers[] = { 1, 2, 3 };
+
+    cr_assert_eq(rows->len, 7, "rows: %s", run->out);
+    assert_csv_row(rows, "cpu", "sequential", 1, "s");
+    for (gsize i = 0; i < G_N_ELEMENTS(workers); i++) {
+        assert_csv_row(rows, "cpu", "threads", workers[i], "s");
+        assert_csv_row(rows, "cpu", "processes", workers[i], "s");
+        cr_assert_neq(csv_row(rows, "cpu", "threads", workers[i])[9][0], '\0', "no speedup");
+    }
+    g_ptr_array_unref(rows);
+    cp_run_free(run);
+}
+
+Test(thread_vs_process, help, .timeout = 30)
+{
+    cp_test_assert_help(TVP);
+}
+
+Test(thread_vs_process, rejects_bad_input, .timeout = 30)
+{
+    CpRun *run = cp_test_run(TVP, "--max-workers=0", NULL);
+    cp_test_assert_usage_error(run, "'0'");
+    cp_run_free(run);
+
+    run = cp_test_run(TVP, "--repeat=1001", NULL);
+    cp_test_assert_usage_error(run, "'1001'");
+    cp_run_free(run);
+}
+
+/* ------------------------------------------------------------------ gil_demo */
+
+#define GIL "bench/gil_demo"
+
+Test(gil_demo, table, .timeout = 30)
+{
+    CpRun *run = cp_test_run(GIL, "--size=20000", "--repeat=1", "--max-workers=4", "--step=100", NULL);
+    int header;
+
+    cp_test_assert_ok(run);
+    assert_cores_line(run);
+    cr_assert(cp_test_has_line(run, "The global lock is taken once per 100 iterations (--step)."));
+    header = cp_test_find_line(run, "Workers | Global lock | No lock", 0);
+    cr_assert_geq(header, 0, "no table header: %s", run->out);
+    cr_assert_eq(cp_test_count_prefix(run, "Sequential: "), 1);
+    assert_table_row(run, 1);
+    assert_table_row(run, 2);
+    assert_table_row(run, 4);
+    assert_footnote(run, 4);
+    cp_run_free(run);
+}
+
+Test(gil_demo, csv, .timeout = 30)
+{
+    CpRun *run = cp_test_run(GIL, "--csv", "--size=20000", "--repeat=2", "--max-workers=2", NULL);
+    GPtrArray *rows = parse_csv(run, "gil_demo");
+
+    cr_assert_eq(rows->len, 5, "rows: %s", run->out);
+    assert_csv_row(rows, "gil", "sequential", 1, "s");
+    assert_csv_row(rows, "gil", "global_lock", 1, "s");
+    assert_csv_row(rows, "gil", "global_lock", 2, "s");
+    assert_csv_row(rows, "gil", "no_lock", 1, "s");
+    assert_csv_row(rows, "gil", "no_lock", 2, "s");
+    g_ptr_array_unref(rows);
+    cp_run_free(run);
+}
+
+Test(gil_demo, help, .timeout = 30)
+{
+    CpRun *run = cp_test_run(GIL, "--help", NULL);
+
+    cp_test_assert_help(GIL);
+    cp_test_assert_ok(run);
+    cr_assert_not_null(strstr(run->out, "--step"));
+    cr_assert_not_null(strstr(run->out, "--repeat"));
+    cr_assert_not_null(strstr(run->out, "--csv"));
+    cr_assert_not_null(strstr(run->out, "--size"));
+    cr_assert_not_null(strstr(run->out, "--max-workers"));
+    cp_run_free(run);
+}
+
+Test(gil_demo, rejects_bad_input, .timeout = 30)
+{
+    CpRun *run = cp_test_run(GIL, "--step=0", NULL);
+    cp_test_assert_usage_error(run, "'0'");
+    cp_run_free(run);
+
+    run = cp_test_run(GIL, "--size=20000", "extra", NULL);
+    cp_test_assert_usage_error(run, "'extra'");
+    cp_run_free(run);
+}
+
+/* --------------------------------------------------------------- perf_compare */
+
+#define PERF "bench/perf_compare"
+
+/* Memory is read from /proc on Linux; elsewhere the program says n/a. */
+static gboolean
+have_proc_memory(void)
+{
+    return g_file_test("/proc/self/smaps_rollup", G_FILE_TEST_EXISTS);
+}
+
+/* A row of both tables, "      2 |  0.01s ±0.00 |  0.01s ±0.00 1.99x | ...":
+ * a figure per approach, a speedup for all but Sequential; the mark only
+ * in the CPU-bound table (io_header: the line where the I/O table starts). */
+static void
+assert_perf_rows(const CpRun *run, int workers, int io_header)
+{
+    char *prefix = g_strdup_printf("%7d | ", workers);
+    guint cpu_rows = 0, io_rows = 0;
+
+    for (guint i = 0; i < run->n_lines; i++) {
+        const char *line = run->lines[i];
+        double m[4], s[4], x[3];
+        int used = 0;
+
+        if (!g_str_has_prefix(line, prefix))
+            continue;
+        cr_assert_eq(sscanf(line + strlen(prefix),
+                            "%lfs ±%lf | %lfs ±%lf %lfx | %lfs ±%lf %lfx | %lfs ±%lf %lfx%n",
+                            &m[0], &s[0], &m[1], &s[1], &x[0], &m[2], &s[2], &x[1],
+                            &m[3], &s[3], &x[2], &used), 11, "unreadable row: %s", line);
+        for (int k = 0; k < 4; k++)
+            cr_assert(m[k] >= 0 && s[k] >= 0 && (k == 3 || x[k] >= 0), "row: %s", line);
+        if ((int) i < io_header) {
+            cpu_rows++;
+            cr_assert_str_eq(line + strlen(prefix) + used, workers > cores() ? " *" : "",
+                             "mark in: %s", line);
+        } else {
+            io_rows++;   /* waits need no core: never marked */
+            cr_assert_str_eq(line + strlen(prefix) + used, "", "mark in: %s", line);
+        }
+    }
+    cr_assert(cpu_rows == 1 && io_rows == 1, "rows for %d workers: %s", workers, run->out);
+    g_free(prefix);
+}
+
+Test(perf_compare, tables, .timeout = 30)
+{
+    CpRun *run = cp_test_run(PERF, "--size=20000", "--repeat=1", "--time-scale=0.001",
+                             "--max-workers=3", "--io-tasks=100", NULL);
+    const char *header = "Workers | Sequential | Threading | Multiprocessing | Event loop";
+    const char *in_order[] = {
+        "CPU-bound performance comparison:", header, "I/O-bound performance comparison:", header,
+        "Event loop at scale: 100 simulated 0.001 s fetches at once, one g_timeout each:",
+        "Tasks | Event loop", "Memory usage comparison (4 workers at once; private KiB added):",
+        "Approach | Memory Usage (KiB) | Per worker (KiB)",
+        "Scalability analysis (speedups against Sequential, from the tables above):",
+        "CPU-bound tasks:", "I/O-bound tasks:",
+    };
+    const char *approaches[] = { "Sequential", "Threading", "Multiprocessing", "Event loop" };
+    int at = 0, io_header;
+    double median, spread;
+
+    cp_test_assert_ok(run);
+    assert_cores_line(run);
+    for (gsize i = 0; i < G_N_ELEMENTS(in_order); i++) {
+        at = cp_test_find_line(run, in_order[i], at);
+        cr_assert_geq(at, 0, "no line '%s' in order: %s", in_order[i], run->out);
+    }
+    io_header = cp_test_find_line(run, "I/O-bound performance comparison:", 0);
+    assert_perf_rows(run, 1, io_header);
+    assert_perf_rows(run, 2, io_header);
+    assert_perf_rows(run, 3, io_header);
+    assert_footnote(run, 3);
+    at = cp_test_find_line(run, "Tasks | Event loop", 0);
+    cr_assert_eq(sscanf(run->lines[at + 1], "  100 | %lfs ±%lf", &median, &spread), 2,
+                 "%s", run->lines[at + 1]);
+    for (gsize a = 0; a < G_N_ELEMENTS(approaches); a++) {
+        char *row = g_strdup_printf("%s | ", approaches[a]);
+        char *summary = g_strdup_printf("- %s: ", approaches[a]);
+        double total = -1, spread_kib = -1, each = -1;
+        int i = -1;
+
+        for (guint l = 0; l < run->n_lines && i < 0; l++)
+            if (g_str_has_prefix(run->lines[l], row))
+                i = (int) l;
+        cr_assert_geq(i, 0, "no memory row '%s': %s", row, run->out);
+        if (have_proc_memory()) {
+            cr_assert_eq(sscanf(run->lines[i] + strlen(row), "%lf ±%lf | %lf", &total, &spread_kib,
+                                &each), 3, "%s", run->lines[i]);
+            cr_assert(total >= 0 && spread_kib >= 0 && each >= 0, "%s", run->lines[i]);
+        } else {
+            cr_assert_str_eq(run->lines[i] + strlen(row), "n/a | n/a");
+        }
+        /* Once for CPU-bound, once for I/O-bound tasks. */
+        cr_assert_eq(cp_test_count_prefix(run, summary), 2, "'%s': %s", summary, run->out);
+        g_free(summary);
+        g_free(row);
+    }
+    /* A thread and a process both add memory of their own. */
+    if (have_proc_memory()) {
+        cr_assert_gt(strtod(strstr(run->out, "\nThreading | ") + 13, NULL), 0);
+        cr_assert_gt(strtod(strstr(run->out, "\nMultiprocessing | ") + 19, NULL), 0);
+        cr_assert_eq(cp_test_count_prefix(run, "Event loop: 100 waiting tasks take "), 1);
+    }
+    cp_run_free(run);
+}
+
+/* parse_csv() wants every figure > 0; a memory row may be 0 bytes (work
+ * in sequence adds nothing), so those are checked here and the rest there. */
+static GPtrArray *
+parse_perf_csv(const CpRun *run, guint *memory_rows)
+{
+    CpRun others = *run;
+    GPtrArray *kept = g_ptr_array_new();
+
+    *memory_rows = 0;
+    for (guint i = 0; i < run->n_lines; i++) {
+        char **f = g_strsplit(run->lines[i], ",", -1);
+
+        if (i > 0 && g_strv_length(f) == 11 && g_str_equal(f[1], "memory")) {
+            double value = csv_number(f[5], run->lines[i]), min = csv_number(f[7], run->lines[i]),
+                   max = csv_number(f[8], run->lines[i]);
+
+            cr_assert(value >= 0 && min <= value && value <= max && g_str_equal(f[6], "bytes") &&
+                      f[9][0] == '\0', "memory row: %s", run->lines[i]);
+            cr_assert_eq((int) csv_number(f[10], run->lines[i]), cores());
+            (*memory_rows)++;
+        } else {
+            g_ptr_array_add(kept, run->lines[i]);
+        }
+        g_strfreev(f);
+    }
+    others.lines = (char **) kept->pdata;
+    others.n_lines = kept->len;
+    GPtrArray *rows = parse_csv(&others, "perf_compare");
+    g_ptr_array_free(kept, TRUE);
+    return rows;
+}
+
+Test(perf_compare, csv, .timeout = 30)
+{
+    CpRun *run = cp_test_run(PERF, "--csv", "--size=20000", "--repeat=2", "--time-scale=0.001",
+                             "--max-workers=2", "--io-tasks=50", NULL);
+    const char *approaches[] = { "sequential", "threads", "processes", "event_loop" };
+    guint memory_rows;
+    GPtrArray *rows = parse_perf_csv(run, &memory_rows);
+    char **scale;
+
+    cr_assert_eq(rows->len, 17, "rows: %s", run->out);
+    for (gsize a = 0; a < G_N_ELEMENTS(approaches); a++)
+        for (int w = 1; w <= 2; w++) {
+            assert_csv_row(rows, "cpu", approaches[a], w, "s");
+            assert_csv_row(rows, "io", approaches[a], w, "s");
+            cr_assert_str_eq(csv_row(rows, "cpu", approaches[a], w)[4], "20000", "param is n");
+            cr_assert_neq(csv_row(rows, "io", approaches[a], w)[9][0], '\0', "no speedup");
+        }
+    cr_assert_str_eq(csv_row(rows, "cpu", "sequential", 2)[9], "1");
+    scale = csv_row(rows, "io_scale", "event_loop", 1);
+    cr_assert_not_null(scale, "no io_scale row: %s", run->out);
+    cr_assert_str_eq(scale[4], "50", "param is the task count");
+    cr_assert_str_eq(scale[9], "", "no speedup for io_scale");
+    /* 4 approaches with 4 workers, a thread's address space, 50 loop tasks. */
+    cr_assert_eq(memory_rows, have_proc_memory() ? 6 : 0, "memory rows: %s", run->out);
+    if (have_proc_memory()) {
+        cr_assert_not_null(strstr(run->out, "\nperf_compare,memory,threads,4,private,"));
+        cr_assert_not_null(strstr(run->out, "\nperf_compare,memory,threads,4,virtual,"));
+        cr_assert_not_null(strstr(run->out, "\nperf_compare,memory,processes,4,private,"));
+        cr_assert_not_null(strstr(run->out, "\nperf_compare,memory,event_loop,50,private,"));
+    }
+    g_ptr_array_unref(rows);
+    cp_run_free(run);
+}
+
+Test(perf_compare, io_tasks_zero_skips_the_scale_test, .timeout = 30)
+{
+    CpRun *run = cp_test_run(PERF, "--size=20000", "--repeat=1", "--time-scale=0.001",
+                             "--max-workers=1", "--io-tasks=0", NULL);
+
+    cp_test_assert_ok(run);
+    cr_assert_eq(cp_test_count_prefix(run, "Event loop at scale"), 0, "%s", run->out);
+    cr_assert_eq(cp_test_count_prefix(run, "Tasks | "), 0, "%s", run->out);
+    cr_assert_eq(cp_test_count_prefix(run, "- Event loop: "), 2, "%s", run->out);
+    cp_run_free(run);
+}
+
+Test(perf_compare, help, .timeout = 30)
+{
+    CpRun *run = cp_test_run(PERF, "--help", NULL);
+
+    cp_test_assert_help(PERF);
+    cp_test_assert_ok(run);
+    cr_assert_not_null(strstr(run->out, "--io-tasks"));
+    cr_assert_not_null(strstr(run->out, "--max-workers"));
+    cp_run_free(run);
+}
+
+Test(perf_compare, rejects_bad_input, .timeout = 30)
+{
+    CpRun *run = cp_test_run(PERF, "--io-tasks=-5", NULL);
+    cp_test_assert_usage_error(run, "'-5'");
+    cp_run_free(run);
+
+    run = cp_test_run(PERF, "--io-tasks=lots", NULL);
+    cp_test_assert_usage_error(run, "'lots'");
+    cp_run_free(run);
+}
+
+/* ----------------------------------------------------------- queue_throughput */
+
+#define QUEUE "bench/queue_throughput"
+
+/* GAsyncQueue locks with GLib's own futex code, which ThreadSanitizer
+ * cannot follow: it may report races there that are not.  In the
+ * ThreadSanitizer build the tests leave it out with --no-gasyncqueue
+ * (NO_ASYNC; elsewhere a NULL that ends the argument list early). */
+#ifdef CP_SANITIZE_THREAD
+#define NO_ASYNC "--no-gasyncqueue"
+#define WITH_ASYNC FALSE
+#else
+#define NO_ASYNC NULL
+#define WITH_ASYNC TRUE
+#endif
+
+/* A cell "  1.23M ±0.05M" (> 0) or "-" (want_figure FALSE). */
+static void
+assert_queue_cell(const char *cell, gboolean want_figure, const char *line)
+{
+    double median, spread;
+    int used = 0;
+
+    if (!want_figure) {
+        cr_assert_eq(sscanf(cell, " -%n", &used), 0, "%s", line);
+        cr_assert_gt(used, 0, "not '-': %s", line);
+        return;
+    }
+    cr_assert_eq(sscanf(cell, "%lfM ±%lfM%n", &median, &spread, &used), 2, "cell '%s' in: %s",
+                 cell, line);
+    cr_assert(median > 0 && spread >= 0, "%s", line);
+}
+
+Test(queue_throughput, table, .timeout = 30)
+{
+    CpRun *run = cp_test_run(QUEUE, "--items=2000", "--repeat=1", NO_ASYNC, NULL);
+    const char *rows[] = { "1→1 |         5", "1→1 |        64", "1→1 |      1024",
+                           "1→1 | unbounded", "4→4 |         5", "4→4 |        64",
+                           "4→4 |      1024", "4→4 | unbounded" };
+    int header, pipes = 0;
+
+    cp_test_assert_ok(run);
+    assert_cores_line(run);
+    cr_assert(cp_test_has_line(run, "Items per run: 2000; each run checks that every item "
+                                    "arrived exactly once."));
+    header = cp_test_find_line(run, "P→C | Capacity  | cp_queue       | GAsyncQueue    | pipe", 0);
+    cr_assert_geq(header, 0, "no table header: %s", run->out);
+    for (gsize r = 0; r < G_N_ELEMENTS(rows); r++) {
+        char *prefix = g_strdup_printf("%s | ", rows[r]);
+        int i = -1;
+
+        cr_assert_eq(cp_test_count_prefix(run, prefix), 1, "row '%s': %s", rows[r], run->out);
+        for (guint l = 0; l < run->n_lines && i < 0; l++)
+            if (g_str_has_prefix(run->lines[l], prefix))
+                i = (int) l;
+        char **cells = g_strsplit(run->lines[i] + strlen(prefix), " | ", -1);
+        cr_assert_eq(g_strv_length(cells), 3, "%s", run->lines[i]);
+        assert_queue_cell(cells[0], TRUE, run->lines[i]);
+        assert_queue_cell(cells[1], WITH_ASYNC, run->lines[i]);
+        /* The pipe has a row of its own; 4→4 has more threads than cores? */
+        cr_assert_str_eq(cells[2], rows[r][0] == '4' && 8 > cores() ? "             - *"
+                                                                     : "             -");
+        g_strfreev(cells);
+        g_free(prefix);
+    }
+    /* The pipe: 1→1 only, at its buffer's capacity. */
+    cr_assert_eq(cp_test_count_prefix(run, "1→1 | "), 5, "%s", run->out);
+    cr_assert_eq(cp_test_count_prefix(run, "4→4 | "), 4, "%s", run->out);
+    for (guint l = 0; l < run->n_lines; l++)
+        if (g_str_has_suffix(run->lines[l], " (the pipe's buffer)")) {
+            char **cells = g_strsplit(run->lines[l], " | ", -1);
+
+            cr_assert_eq(g_strv_length(cells), 5, "%s", run->lines[l]);
+            cr_assert_str_eq(cells[0], "1→1");
+            cr_assert_gt(atoi(cells[1]), 0, "%s", run->lines[l]);
+            assert_queue_cell(cells[2], FALSE, run->lines[l]);
+            assert_queue_cell(cells[3], FALSE, run->lines[l]);
+            assert_queue_cell(cells[4], TRUE, run->lines[l]);
+            g_strfreev(cells);
+            pipes++;
+        }
+    cr_assert_eq(pipes, 1, "%s", run->out);
+    if (WITH_ASYNC)
+        cr_assert_eq(cp_test_count_prefix(run, "cp_queue, capacity 1024, 1→1: "), 1, "%s", run->out);
+    else
+        cr_assert(cp_test_has_line(run, "GAsyncQueue: left out (--no-gasyncqueue)."));
+    cp_run_free(run);
+}
+
+Test(queue_throughput, csv, .timeout = 30)
+{
+    CpRun *run = cp_test_run(QUEUE, "--csv", "--items=1000", "--repeat=2", NO_ASYNC, NULL);
+    GPtrArray *rows = parse_csv(run, "queue_throughput");
+    const char *params[] = { "@5", "@64", "@1024", "@unbounded" };
+    guint pipes = 0;
+
+    cr_assert_eq(rows->len, WITH_ASYNC ? 17 : 9, "rows: %s", run->out);
+    for (guint i = 0; i < rows->len; i++) {
+        char **f = g_ptr_array_index(rows, i);
+
+        cr_assert_str_eq(f[1], "queue");
+        cr_assert_str_eq(f[6], "items/s");
+        cr_assert_str_eq(f[9], "", "no speedup for queues");
+        pipes += g_str_equal(f[2], "pipe");
+    }
+    for (int w = 1; w <= 4; w += 3)
+        for (gsize p = 0; p < G_N_ELEMENTS(params); p++) {
+            char *want = g_strdup_printf("\nqueue_throughput,queue,cp_queue,%d,%dx%d%s,", w, w, w,
+                                         params[p]);
+            char *async = g_strdup_printf("\nqueue_throughput,queue,gasyncqueue,%d,%dx%d%s,", w, w,
+                                          w, params[p]);
+
+            cr_assert_not_null(strstr(run->out, want), "no row %s: %s", want + 1, run->out);
+            cr_assert_eq(strstr(run->out, async) != NULL, WITH_ASYNC, "row %s: %s", async + 1,
+                         run->out);
+            g_free(async);
+            g_free(want);
+        }
+    cr_assert_eq(pipes, 1, "one pipe row, 1→1: %s", run->out);
+    cr_assert_not_null(strstr(run->out, "\nqueue_throughput,queue,pipe,1,1x1@"));
+    g_ptr_array_unref(rows);
+    cp_run_free(run);
+}
+
+Test(queue_throughput, no_gasyncqueue, .timeout = 30)
+{
+    CpRun *run = cp_test_run(QUEUE, "--csv", "--items=500", "--repeat=1", "--no-gasyncqueue", NULL);
+    GPtrArray *rows = parse_csv(run, "queue_throughput");
+
+    cr_assert_eq(rows->len, 9, "rows: %s", run->out);
+    cr_assert_null(strstr(run->out, "gasyncqueue"), "%s", run->out);
+    g_ptr_array_unref(rows);
+    cp_run_free(run);
+}
+
+Test(queue_throughput, help, .timeout = 30)
+{
+    CpRun *run = cp_test_run(QUEUE, "--help", NULL);
+
+    cp_test_assert_help(QUEUE);
+    cp_test_assert_ok(run);
+    cr_assert_not_null(strstr(run->out, "--items"));
+    cr_assert_not_null(strstr(run->out, "--no-gasyncqueue"));
+    cr_assert_null(strstr(run->out, "--max-workers"), "the shapes are fixed");
+    cp_run_free(run);
+}
+
+Test(queue_throughput, rejects_bad_input, .timeout = 30)
+{
+    CpRun *run = cp_test_run(QUEUE, "--items=0", NULL);
+    cp_test_assert_usage_error(run, "'0'");
+    cp_run_free(run);
+
+    run = cp_test_run(QUEUE, "--items=many", NULL);
+    cp_test_assert_usage_error(run, "'many'");
+    cp_run_free(run);
+}
+
+/* ----------------------------------------------------------------- spawn_cost */
+
+#define SPAWN "bench/spawn_cost"
+
+Test(spawn_cost, table, .timeout = 30)
+{
+    CpRun *run = cp_test_run(SPAWN, "--ops=5", "--repeat=1", NULL);
+    const char *operations[] = {
+        "Thread: pthread_create + pthread_join", "Process: fork + _exit + waitpid",
+        "Executor: submit -> result (idle worker)", "Process pool: map of 1 task (forks a worker)",
+        "Process pool: per task, in a map of 5",
+    };
+    double thread_kib = 0, address_kib = 0, process_kib = 0, spread;
+
+    cp_test_assert_ok(run);
+    assert_cores_line(run);
+    cr_assert(cp_test_has_line(run, "Each run times 5 operations one by one and keeps their median."));
+    cr_assert(cp_test_has_line(run, "Operation                                     | Time (µs)"));
+    for (gsize i = 0; i < G_N_ELEMENTS(operations); i++) {
+        char *prefix = g_strdup_printf("%-45s | ", operations[i]);
+        double median = 0;
+        int at = -1;
+
+        cr_assert_eq(cp_test_count_prefix(run, prefix), 1, "'%s': %s", prefix, run->out);
+        for (guint l = 0; l < run->n_lines && at < 0; l++)
+            if (g_str_has_prefix(run->lines[l], prefix))
+                at = (int) l;
+        cr_assert_eq(sscanf(run->lines[at] + strlen(prefix), "%lf ±%lf", &median, &spread), 2,
+                     "%s", run->lines[at]);
+        cr_assert(median > 0 && spread >= 0, "%s", run->lines[at]);
+        g_free(prefix);
+    }
+    if (have_proc_memory()) {
+        const char *thread = strstr(run->out, "\nThread  | ");
+        const char *process = strstr(run->out, "\nProcess | ");
+
+        cr_assert(thread && process, "%s", run->out);
+        cr_assert_eq(sscanf(thread, "\nThread  | %lf ±%lf, and %lf KiB", &thread_kib, &spread,
+                            &address_kib), 3, "%s", run->out);
+        cr_assert_eq(sscanf(process, "\nProcess | %lf ±%lf", &process_kib, &spread), 2);
+        cr_assert(thread_kib > 0 && process_kib > 0, "%s", run->out);
+        cr_assert_gt(address_kib, thread_kib, "a stack reserves more than it uses: %s", run->out);
+        cr_assert_eq(cp_test_count_prefix(run, "A process costs "), 1);
+    } else {
+        cr_assert(cp_test_has_line(run, "Thread  | n/a"));
+    }
+    cp_run_free(run);
+}
+
+Test(spawn_cost, csv, .timeout = 30)
+{
+    CpRun *run = cp_test_run(SPAWN, "--csv", "--ops=3", "--repeat=2", NULL);
+    GPtrArray *rows = parse_csv(run, "spawn_cost");
+    const char *spawn[] = { "thread,1,create_join", "process,1,fork_wait",
+                            "executor,1,submit_result", "procpool,1,map_1",
+                            "procpool,1,map_n_per_task" };
+    const char *memory[] = { "thread,1,private", "thread,1,virtual", "process,1,private" };
+
+    cr_assert_eq(rows->len, have_proc_memory() ? 8 : 5, "rows: %s", run->out);
+    for (gsize i = 0; i < G_N_ELEMENTS(spawn); i++) {
+        char *want = g_strdup_printf("\nspawn_cost,spawn,%s,", spawn[i]);
+        const char *at = strstr(run->out, want);
+
+        cr_assert_not_null(at, "no row %s: %s", want + 1, run->out);
+        cr_assert_not_null(strstr(at + strlen(want), ",us,"), "unit: %s", run->out);
+        g_free(want);
+    }
+    for (gsize i = 0; i < G_N_ELEMENTS(memory) && have_proc_memory(); i++) {
+        char *want = g_strdup_printf("\nspawn_cost,memory,%s,", memory[i]);
+
+        cr_assert_not_null(strstr(run->out, want), "no row %s: %s", want + 1, run->out);
+        g_free(want);
+    }
+    g_ptr_array_unref(rows);
+    cp_run_free(run);
+}
+
+Test(spawn_cost, help, .timeout = 30)
+{
+    CpRun *run = cp_test_run(SPAWN, "--help", NULL);
+
+    cp_test_assert_help(SPAWN);
+    cp_test_assert_ok(run);
+    cr_assert_not_null(strstr(run->out, "--ops"));
+    cr_assert_not_null(strstr(run->out, "--repeat"));
+    cp_run_free(run);
+}
+
+Test(spawn_cost, rejects_bad_input, .timeout = 30)
+{
+    CpRun *run = cp_test_run(SPAWN, "--ops=0", NULL);
+    cp_test_assert_usage_error(run, "'0'");
+    cp_run_free(run);
+
+    run = cp_test_run(SPAWN, "--ops=ten", NULL);
+    cp_test_assert_usage_error(run, "'ten'");
+    cp_run_free(run);
+}
