@@ -92,6 +92,7 @@ typedef struct {
     guint64 order;    /* equal deadlines: the first armed runs first */
     TimerFunc func;
     gpointer data;
+    GList link;       /* in TimerSource.timers; link.data is the Timer */
 } Timer;
 
 typedef struct {
@@ -136,7 +137,7 @@ timer_source_dispatch(GSource *source, GSourceFunc callback, gpointer user_data)
         TimerFunc func = timer->func;
         gpointer data = timer->data;
 
-        g_queue_pop_head(&ts->timers);
+        g_queue_pop_head_link(&ts->timers);
         g_free(timer);
         func(data);
     }
@@ -187,7 +188,17 @@ timer_add(double seconds, TimerFunc func, gpointer data)
         g_source_attach(&timer_source->source, context);
         g_main_context_unref(context);
     }
-    g_queue_insert_sorted(&timer_source->timers, timer, timer_compare, NULL);
+    /* Keep the queue sorted.  A new timer is nearly always due after those
+     * already armed, so look from the tail: arming n timers stays O(n),
+     * where g_queue_insert_sorted() (from the head) would be O(n^2). */
+    GList *before = timer_source->timers.tail;
+    while (before != NULL && timer_compare(before->data, timer, NULL) > 0)
+        before = before->prev;
+    timer->link = (GList) { .data = timer };
+    if (before == NULL)
+        g_queue_push_head_link(&timer_source->timers, &timer->link);
+    else
+        g_queue_insert_after_link(&timer_source->timers, before, &timer->link);
     timer_source_update(timer_source);
     return timer;
 }
@@ -200,7 +211,7 @@ timer_remove(Timer **timer)
 
     if (*timer == NULL)
         return;
-    g_queue_remove(&ts->timers, *timer);
+    g_queue_unlink(&ts->timers, &(*timer)->link);
     g_clear_pointer(timer, g_free);
     if (g_queue_is_empty(&ts->timers) && !ts->dispatching)
         timer_source_drop(ts);
