@@ -337,12 +337,10 @@ reap_children(const pid_t *children, int workers)
     gboolean failed = FALSE;
 
     for (int k = 0; k < workers; k++) {
-        int status;
+        char who[32];
 
-        while (waitpid(children[k], &status, 0) == -1)
-            if (errno != EINTR)
-                cp_die_errno("waitpid");
-        if (!cp_child_status_ok(status, "worker process %d", k))
+        snprintf(who, sizeof who, "worker process %d", k);
+        if (!cp_bench_reap(children[k], who))
             failed = TRUE;
     }
     if (failed)
@@ -610,6 +608,100 @@ cp_bench_measure_io(const CpBenchOptions *options, CpBenchApproach approach, int
     CpBenchJob job = { options, approach, workers };
 
     return cp_bench_measure(options->repeat, cp_bench_io_sample, &job);
+}
+
+/* ---- Memory and child processes --------------------------------------- */
+
+double
+cp_bench_private_bytes(pid_t pid)
+{
+#ifdef __linux__
+    char path[64], line[256];
+    double kib = 0;
+    long v;
+    FILE *f;
+
+    if (pid == 0)
+        snprintf(path, sizeof path, "/proc/self/smaps_rollup");
+    else
+        snprintf(path, sizeof path, "/proc/%ld/smaps_rollup", (long) pid);
+    f = fopen(path, "r");
+    if (f == NULL)
+        return -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "Private_Clean: %ld", &v) == 1
+            || sscanf(line, "Private_Dirty: %ld", &v) == 1)
+            kib += (double) v;
+    fclose(f);
+    return kib * 1024;
+#else
+    (void) pid;
+    return -1;
+#endif
+}
+
+double
+cp_bench_virtual_bytes(void)
+{
+#ifdef __linux__
+    long pages;
+    int found;
+    FILE *f = fopen("/proc/self/statm", "r");
+
+    if (f == NULL)
+        return -1;
+    found = fscanf(f, "%ld", &pages);
+    fclose(f);
+    return found == 1 ? (double) pages * (double) sysconf(_SC_PAGESIZE) : -1;
+#else
+    return -1;
+#endif
+}
+
+gboolean
+cp_bench_reap(pid_t child, const char *who)
+{
+    int status;
+
+    while (waitpid(child, &status, 0) == -1)
+        if (errno != EINTR)
+            cp_die_errno("waitpid");
+    return cp_child_status_ok(status, "%s", who);
+}
+
+double
+cp_bench_in_fresh_child(CpBenchSampleFunc sample, void *data)
+{
+    int results[2];
+    double value;
+    gboolean received;
+    pid_t child;
+
+    if (cp_io_pipe(results) == -1)
+        cp_die_errno("pipe");
+    fflush(stdout);   /* or the child would inherit, and print, our buffer */
+    child = fork();
+    if (child == -1)
+        cp_die_errno("fork");
+    if (child == 0) {
+        cp_io_close(&results[0]);
+        value = sample(data);
+        if (cp_io_write_all(results[1], &value, sizeof value) == -1)
+            cp_die_errno_child("write");
+        _exit(EXIT_SUCCESS);
+    }
+    cp_io_close(&results[1]);
+    /* Short only if the child died first: then waitpid says how. */
+    received = cp_io_read_full(results[0], &value, sizeof value) == (ssize_t) sizeof value;
+    cp_io_close(&results[0]);
+    if (!cp_bench_reap(child, "fresh child"))
+        exit(EXIT_FAILURE);
+    if (!received) {   /* the sample ended the child with status 0 */
+        fprintf(stderr, "%s: fresh child sent no result\n",
+                g_get_prgname() ? g_get_prgname() : "conpar");
+        exit(EXIT_FAILURE);
+    }
+    return value;
 }
 
 /* ---- Output ------------------------------------------------------------ */

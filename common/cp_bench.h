@@ -48,6 +48,12 @@
  * a wrong sum, a wait that did not complete or a child that failed is
  * reported on stderr (every child reaped first) and the program exits 1.
  *
+ * Memory.  cp_bench_private_bytes() counts the pages only one process maps
+ * (what it adds to the machine), cp_bench_virtual_bytes() this process's
+ * address space; both read Linux's /proc and return -1 elsewhere (print
+ * "n/a").  cp_bench_in_fresh_child() takes a sample in a child forked for
+ * it, which has no thread stacks that glibc keeps for reuse.
+ *
  * CSV.  One long format for every benchmark, header CP_BENCH_CSV_HEADER:
  * benchmark,section,approach,workers,param,value,unit,min,max,speedup,cores
  * with numbers as plain decimals of 6 significant digits (never 1e+06),
@@ -59,6 +65,7 @@
 
 #include <glib.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 /* ---- Options ----------------------------------------------------------- */
 
@@ -193,6 +200,29 @@ typedef struct {
 } CpBenchSlot;
 CpBenchSlot *cp_bench_slots_new(int n);
 void cp_bench_slots_free(CpBenchSlot *slots);
+
+/* ---- Memory and child processes --------------------------------------- */
+
+/* Linux only: the bytes of the pages that only process `pid` (0: this one)
+ * maps, Private_Clean + Private_Dirty of /proc/PID/smaps_rollup: what it
+ * adds to the machine.  The rest it shares: with its parent (copy-on-write
+ * after fork) or with every program using the same files.  -1 where that
+ * cannot be read: not Linux, no /proc, or no such process. */
+double cp_bench_private_bytes(pid_t pid);
+
+/* Linux only: this process's address space in bytes (/proc/self/statm),
+ * reserved pages included, used or not; -1 where that cannot be read. */
+double cp_bench_virtual_bytes(void);
+
+/* waitpid() for `child` (retrying on EINTR): TRUE if it exited with status
+ * 0, else FALSE after cp_child_status_ok() has said on stderr how it ended,
+ * naming it `who`. */
+gboolean cp_bench_reap(pid_t child, const char *who);
+
+/* Fork a child that runs sample(data) and sends its value back through a
+ * pipe, then _exit()s; reap it and return the value.  If the child failed
+ * (or sent nothing), say so on stderr and exit 1. */
+double cp_bench_in_fresh_child(CpBenchSampleFunc sample, void *data);
 
 /* ---- Output ------------------------------------------------------------ */
 

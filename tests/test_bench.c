@@ -1,16 +1,21 @@
 /* Tests of common/cp_bench: options, figures, the workloads and runners,
- * and the CSV format every benchmark shares.  No speed is asserted, only
+ * memory and child processes, and the CSV format every benchmark shares.  No speed is asserted, only
  * coarse facts (waits in parallel take well under the waits in sequence).
  */
 #include <config.h>
 
 #include <criterion/criterion.h>
 #include <math.h>
+#include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "cp_bench.h"
+#include "cp_io.h"
 #include "cp_test.h"
 #include "cp_time.h"
 
@@ -254,6 +259,131 @@ Test(bench, worker_counts, .timeout = 30)
     cr_assert_eq(counts[0], 1);
     cr_assert_eq(cp_bench_worker_counts(1024, counts), 11);
     cr_assert_eq(counts[10], 1024);
+}
+
+/* ------------------------------------------------ memory, child processes */
+
+Test(bench, private_bytes_of_this_process, .timeout = 30)
+{
+#ifdef __linux__
+    double before = cp_bench_private_bytes(0);
+    size_t size = 8 << 20;
+    volatile char *block = malloc(size);   /* volatile: the writes stay */
+    double after;
+
+    cr_assert_gt(before, 0);
+    cr_assert_gt(cp_bench_private_bytes(getpid()), 0);
+    cr_assert_geq(cp_bench_virtual_bytes(), before);
+    /* 8 MiB written: pages of our own, counted (most of them at least). */
+    cr_assert_not_null(block);
+    for (size_t k = 0; k < size; k += 512)
+        block[k] = 1;
+    after = cp_bench_private_bytes(0);
+    cr_assert_geq(after - before, 6 << 20, "grew by %.0f bytes", after - before);
+    free((char *) block);
+#else
+    cr_assert_eq(cp_bench_private_bytes(0), -1);
+    cr_assert_eq(cp_bench_virtual_bytes(), -1);
+#endif
+}
+
+Test(bench, private_bytes_of_no_process, .timeout = 30)
+{
+    pid_t child;
+
+    fflush(NULL);
+    child = fork();
+    cr_assert_neq(child, -1);
+    if (child == 0)
+        _exit(EXIT_SUCCESS);
+    cr_assert(cp_bench_reap(child, "child"));
+    cr_assert_eq(cp_bench_private_bytes(child), -1);   /* gone */
+    cp_test_assert_no_children();
+}
+
+static double
+own_pid(void *data)
+{
+    return (double) getpid() + *(const double *) data;
+}
+
+Test(bench, fresh_child_returns_its_value, .timeout = 30)
+{
+    const double half = 0.5;
+    int fds = cp_test_count_open_fds();
+
+    for (int k = 0; k < 3; k++) {
+        double value = cp_bench_in_fresh_child(own_pid, (void *) &half);
+
+        /* Measured in another process, every time a new one. */
+        cr_assert_eq(value - floor(value), 0.5);
+        cr_assert_gt(value, 1);
+        cr_assert_neq((pid_t) value, getpid());
+    }
+    cp_test_assert_no_children();
+    cr_assert_eq(cp_test_count_open_fds(), fds);
+}
+
+static double
+exit_3(void *data)
+{
+    (void) data;
+    _exit(3);
+}
+
+static double
+killed(void *data)
+{
+    (void) data;
+    raise(SIGKILL);
+    return 0;
+}
+
+/* cp_bench_in_fresh_child() exits 1 when its child fails: it runs in a
+ * child of ours, whose exit() must not run the test runner's handlers. */
+static void
+exit_at_once(void)
+{
+    _exit(EXIT_FAILURE);
+}
+
+/* Run cp_bench_in_fresh_child(sample) in a child; assert that it exited 1
+ * and said `message` on stderr. */
+static void
+assert_fresh_child_fails(CpBenchSampleFunc sample, const char *message)
+{
+    int err[2], status;
+    char text[512] = "";
+    ssize_t n;
+    pid_t child;
+
+    cr_assert_eq(pipe(err), 0);
+    fflush(NULL);
+    child = fork();
+    cr_assert_neq(child, -1);
+    if (child == 0) {
+        if (dup2(err[1], STDERR_FILENO) == -1 || atexit(exit_at_once) != 0)
+            _exit(99);
+        close(err[0]);
+        close(err[1]);
+        (void) cp_bench_in_fresh_child(sample, NULL);
+        _exit(EXIT_SUCCESS);   /* not reached */
+    }
+    close(err[1]);
+    n = cp_io_read_full(err[0], text, sizeof text - 1);
+    close(err[0]);
+    cr_assert_geq(n, 0);
+    text[n] = '\0';
+    cr_assert_eq(waitpid(child, &status, 0), child);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1, "status %#x", status);
+    cr_assert(strstr(text, message) != NULL, "stderr: %s", text);
+    cp_test_assert_no_children();
+}
+
+Test(bench, fresh_child_failure_is_reported, .timeout = 30)
+{
+    assert_fresh_child_fails(exit_3, "fresh child exited with status 3");
+    assert_fresh_child_fails(killed, "fresh child was killed by signal 9");
 }
 
 /* ----------------------------------------------------------------- output */

@@ -52,12 +52,10 @@
  */
 #include <config.h>
 
-#include <errno.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "conpar.h"
@@ -73,46 +71,7 @@ static const char *const titles[APPROACHES] = {
     "Sequential", "Threading", "Multiprocessing", "Event loop"
 };
 
-/* ---- Memory (Linux: /proc) ----------------------------------------------- */
-
-/* The bytes of the pages that only process `pid` maps (0: this one):
- * what it adds to the machine.  The rest it shares: with its parent
- * (copy-on-write after fork) or with every program using the same files. */
-static double
-private_size(pid_t pid)
-{
-    char *path = pid == 0 ? g_strdup("/proc/self/smaps_rollup")
-                          : g_strdup_printf("/proc/%ld/smaps_rollup", (long) pid);
-    char line[256];
-    double kib = 0;
-    long v;
-    FILE *f = fopen(path, "r");
-
-    if (f == NULL)
-        cp_die_errno(path);
-    while (fgets(line, sizeof line, f))
-        if (sscanf(line, "Private_Clean: %ld", &v) == 1
-            || sscanf(line, "Private_Dirty: %ld", &v) == 1)
-            kib += (double) v;
-    fclose(f);
-    g_free(path);
-    return kib * 1024;
-}
-
-/* This process's address space in bytes: reserved, used or not. */
-static double
-virtual_size(void)
-{
-    long pages;
-    FILE *f = fopen("/proc/self/statm", "r");
-
-    if (f == NULL)
-        cp_die_errno("/proc/self/statm");
-    if (fscanf(f, "%ld", &pages) != 1)
-        cp_die_errno("reading /proc/self/statm");
-    fclose(f);
-    return (double) pages * (double) sysconf(_SC_PAGESIZE);
-}
+/* ---- Memory (Linux: /proc, read by cp_bench) ----------------------------- */
 
 /* The memory test's workers: each does the lesson's task, writes a byte
  * to `ready` and then waits, alive, until end of file on `go`, when the
@@ -165,11 +124,13 @@ typedef struct {
     gboolean virtual_size;   /* threads: the address space, not the pages */
 } MemoryJob;
 
-/* In a fresh child: how much this process grows while job->workers
- * workers of the approach exist. */
+/* How much this process grows while job->workers workers of the approach
+ * exist.  Run by cp_bench_in_fresh_child(): a fresh process has no thread
+ * stacks that glibc keeps for reuse, so each thread pays for its own. */
 static double
-growth(const MemoryJob *job)
+growth(void *data)
 {
+    const MemoryJob *job = data;
     CpBenchSlot *slots = cp_bench_slots_new(job->workers);
     pthread_t *threads = g_new(pthread_t, job->workers);
     GMainContext *context = NULL;
@@ -177,8 +138,8 @@ growth(const MemoryJob *job)
     int s;
 
     open_pipes();
-    (void) private_size(0);   /* the first read allocates stdio's buffer */
-    before = job->virtual_size ? virtual_size() : private_size(0);
+    (void) cp_bench_private_bytes(0);   /* the first read allocates stdio's buffer */
+    before = job->virtual_size ? cp_bench_virtual_bytes() : cp_bench_private_bytes(0);
     if (job->approach == CP_BENCH_SEQUENTIAL) {
         for (int k = 0; k < job->workers; k++)
             slots[k].value = cp_bench_cpu_work(0, MEMORY_WORK);
@@ -200,7 +161,7 @@ growth(const MemoryJob *job)
             g_source_unref(source);
         }
     }
-    after = job->virtual_size ? virtual_size() : private_size(0);
+    after = job->virtual_size ? cp_bench_virtual_bytes() : cp_bench_private_bytes(0);
     cp_io_close(&go[1]);   /* go */
     for (int k = 0; k < job->workers && job->approach == CP_BENCH_THREADS; k++) {
         s = pthread_join(threads[k], NULL);
@@ -217,48 +178,11 @@ growth(const MemoryJob *job)
     return after - before;
 }
 
-static void
-reap(pid_t child, const char *who, int *failed)
-{
-    int status;
-
-    while (waitpid(child, &status, 0) == -1)
-        if (errno != EINTR)
-            cp_die_errno("waitpid");
-    if (!cp_child_status_ok(status, "%s", who))
-        *failed = 1;
-}
-
-/* One memory sample, measured in a child forked for it: a fresh process
- * has no thread stacks that glibc keeps for reuse, so each thread pays
- * for its own. */
+/* One memory sample: threads, loop tasks or plain work, in a fresh child. */
 static double
-growth_sample(void *data)
+growth_sample(void *job)
 {
-    int results[2], failed = 0;
-    double bytes;
-    pid_t child;
-
-    if (cp_io_pipe(results) == -1)
-        cp_die_errno("pipe");
-    fflush(stdout);
-    child = fork();
-    if (child == -1)
-        cp_die_errno("fork");
-    if (child == 0) {
-        bytes = growth(data);
-        if (cp_io_write_all(results[1], &bytes, sizeof bytes) == -1)
-            cp_die_errno_child("write");
-        _exit(EXIT_SUCCESS);
-    }
-    cp_io_close(&results[1]);
-    if (cp_io_read_full(results[0], &bytes, sizeof bytes) != (ssize_t) sizeof bytes)
-        failed = 1;   /* the child died: waitpid says how */
-    cp_io_close(&results[0]);
-    reap(child, "memory probe", &failed);
-    if (failed)
-        exit(EXIT_FAILURE);
-    return bytes;
+    return cp_bench_in_fresh_child(growth, job);
 }
 
 /* Processes: MEMORY_WORKERS children that do the work and wait; their
@@ -298,13 +222,14 @@ children_sample(void *data)
     cp_io_close(&go[0]);
     if (all_ready(MEMORY_WORKERS))
         for (int k = 0; k < MEMORY_WORKERS; k++)
-            bytes += private_size(children[k]);
+            bytes += cp_bench_private_bytes(children[k]);
     else
         failed = 1;   /* a child died early: waitpid says how */
     cp_io_close(&go[1]);   /* go */
     cp_io_close(&ready[0]);
     for (int k = 0; k < MEMORY_WORKERS; k++)
-        reap(children[k], "worker process", &failed);
+        if (!cp_bench_reap(children[k], "worker process"))
+            failed = 1;
     if (failed)
         exit(EXIT_FAILURE);
     return bytes;
@@ -414,7 +339,7 @@ measure_memory(const CpBenchOptions *opt, int io_tasks, Memory *m)
     MemoryJob virtual_job = { CP_BENCH_THREADS, MEMORY_WORKERS, TRUE };
     MemoryJob loop_job = { CP_BENCH_EVENT_LOOP, io_tasks, FALSE };
 
-    m->measured = access("/proc/self/statm", R_OK) == 0 && access("/proc/self/smaps_rollup", R_OK) == 0;
+    m->measured = cp_bench_private_bytes(0) >= 0 && cp_bench_virtual_bytes() >= 0;
     if (!m->measured)
         return;
     for (int a = 0; a < APPROACHES; a++) {

@@ -170,44 +170,7 @@ sample(void *data)
     return median;
 }
 
-/* ---- Memory (Linux: /proc) ----------------------------------------------- */
-
-/* The bytes of the pages that only process `pid` maps (0: this one). */
-static double
-private_size(pid_t pid)
-{
-    char *path = pid == 0 ? g_strdup("/proc/self/smaps_rollup")
-                          : g_strdup_printf("/proc/%ld/smaps_rollup", (long) pid);
-    char line[256];
-    double kib = 0;
-    long v;
-    FILE *f = fopen(path, "r");
-
-    if (f == NULL)
-        cp_die_errno(path);
-    while (fgets(line, sizeof line, f))
-        if (sscanf(line, "Private_Clean: %ld", &v) == 1
-            || sscanf(line, "Private_Dirty: %ld", &v) == 1)
-            kib += (double) v;
-    fclose(f);
-    g_free(path);
-    return kib * 1024;
-}
-
-/* This process's address space in bytes: reserved, used or not. */
-static double
-virtual_size(void)
-{
-    long pages;
-    FILE *f = fopen("/proc/self/statm", "r");
-
-    if (f == NULL)
-        cp_die_errno("/proc/self/statm");
-    if (fscanf(f, "%ld", &pages) != 1)
-        cp_die_errno("reading /proc/self/statm");
-    fclose(f);
-    return (double) pages * (double) sysconf(_SC_PAGESIZE);
-}
+/* ---- Memory (Linux: /proc, read by cp_bench) ----------------------------- */
 
 /* Threads and children that wait while their memory is read: each
  * writes a byte to `ready`, then reads `go` until end of file. */
@@ -245,17 +208,20 @@ all_ready(int n)
     return TRUE;
 }
 
-/* In a fresh child: what each of MEMORY_COUNT waiting threads adds. */
+/* What each of MEMORY_COUNT waiting threads adds, in the address space if
+ * *data, else in private pages.  Run by cp_bench_in_fresh_child(): a fresh
+ * process has no cached thread stacks to reuse. */
 static double
-thread_memory(gboolean address_space)
+thread_memory(void *data)
 {
+    gboolean address_space = *(const gboolean *) data;
     pthread_t threads[MEMORY_COUNT];
     double before, after;
     int s;
 
     open_pipes();
-    (void) private_size(0);   /* the first read allocates stdio's buffer */
-    before = address_space ? virtual_size() : private_size(0);
+    (void) cp_bench_private_bytes(0);   /* the first read allocates stdio's buffer */
+    before = address_space ? cp_bench_virtual_bytes() : cp_bench_private_bytes(0);
     for (int k = 0; k < MEMORY_COUNT; k++) {
         s = pthread_create(&threads[k], NULL, announce_and_wait, NULL);
         if (s != 0)
@@ -263,7 +229,7 @@ thread_memory(gboolean address_space)
     }
     if (!all_ready(MEMORY_COUNT))
         cp_die_errno("read");
-    after = address_space ? virtual_size() : private_size(0);
+    after = address_space ? cp_bench_virtual_bytes() : cp_bench_private_bytes(0);
     cp_io_close(&go[1]);   /* go */
     for (int k = 0; k < MEMORY_COUNT; k++) {
         s = pthread_join(threads[k], NULL);
@@ -276,47 +242,11 @@ thread_memory(gboolean address_space)
     return (after - before) / MEMORY_COUNT;
 }
 
-static void
-reap(pid_t child, const char *who, int *failed)
-{
-    int status;
-
-    while (waitpid(child, &status, 0) == -1)
-        if (errno != EINTR)
-            cp_die_errno("waitpid");
-    if (!cp_child_status_ok(status, "%s", who))
-        *failed = 1;
-}
-
 /* One sample of thread memory, measured in a child forked for it. */
 static double
-thread_memory_sample(void *data)
+thread_memory_sample(void *address_space)
 {
-    gboolean address_space = *(const gboolean *) data;
-    int results[2], failed = 0;
-    double bytes;
-    pid_t child;
-
-    if (cp_io_pipe(results) == -1)
-        cp_die_errno("pipe");
-    fflush(stdout);
-    child = fork();
-    if (child == -1)
-        cp_die_errno("fork");
-    if (child == 0) {
-        bytes = thread_memory(address_space);
-        if (cp_io_write_all(results[1], &bytes, sizeof bytes) == -1)
-            cp_die_errno_child("write");
-        _exit(EXIT_SUCCESS);
-    }
-    cp_io_close(&results[1]);
-    if (cp_io_read_full(results[0], &bytes, sizeof bytes) != (ssize_t) sizeof bytes)
-        failed = 1;   /* the child died: waitpid says how */
-    cp_io_close(&results[0]);
-    reap(child, "memory probe", &failed);
-    if (failed)
-        exit(EXIT_FAILURE);
-    return bytes;
+    return cp_bench_in_fresh_child(thread_memory, address_space);
 }
 
 /* One sample of process memory: MEMORY_COUNT waiting children. */
@@ -347,13 +277,14 @@ process_memory_sample(void *data)
     cp_io_close(&go[0]);
     if (all_ready(MEMORY_COUNT))
         for (int k = 0; k < MEMORY_COUNT; k++)
-            bytes += private_size(children[k]) / MEMORY_COUNT;
+            bytes += cp_bench_private_bytes(children[k]) / MEMORY_COUNT;
     else
         failed = 1;   /* a child died early: waitpid says how */
     cp_io_close(&go[1]);   /* go */
     cp_io_close(&ready[0]);
     for (int k = 0; k < MEMORY_COUNT; k++)
-        reap(children[k], "child", &failed);
+        if (!cp_bench_reap(children[k], "child"))
+            failed = 1;
     if (failed)
         exit(EXIT_FAILURE);
     return bytes;
@@ -391,8 +322,7 @@ main(int argc, char *argv[])
     g_free(ops_text);
 
     /* Memory first, while this process has never started a thread. */
-    have_memory = access("/proc/self/statm", R_OK) == 0
-                  && access("/proc/self/smaps_rollup", R_OK) == 0;
+    have_memory = cp_bench_private_bytes(0) >= 0 && cp_bench_virtual_bytes() >= 0;
     if (have_memory) {
         thread_private = cp_bench_measure(opt.repeat, thread_memory_sample, (void *) &pages);
         thread_virtual = cp_bench_measure(opt.repeat, thread_memory_sample, (void *) &address_space);
