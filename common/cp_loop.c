@@ -3,6 +3,7 @@
 #include "cp_loop.h"
 
 #include <math.h>
+#include <stdio.h>
 
 #include "cp_time.h"
 
@@ -696,4 +697,58 @@ cp_loop_next_finish(GAsyncResult *result, GError **error)
 {
     g_return_val_if_fail(g_async_result_is_tagged(result, cp_loop_next_async), -1);
     return (gint) g_task_propagate_int(G_TASK(result), error);
+}
+
+/* ---- The lessons' simulated fetch ------------------------------------- */
+
+/* The rest of fetch_data(), after its await: runs when the timer fires or,
+ * with G_IO_ERROR_CANCELLED, when the fetch is cancelled. */
+static void
+fetch_slept(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    GTask *task = user_data;
+    const CpLoopFetch *fetch = g_task_get_task_data(task);
+    GError *error = NULL;
+
+    (void) source;
+    if (cp_loop_sleep_finish(result, &error))
+        g_task_return_pointer(task, g_strdup_printf("Data from %s", fetch->url), g_free);
+    else
+        g_task_return_error(task, error);
+    g_object_unref(task);
+}
+
+void
+cp_loop_fetch_async(gpointer arg, GCancellable *cancellable,
+                    GAsyncReadyCallback callback, gpointer user_data)
+{
+    CpLoopFetch *fetch = arg;
+    GTask *task = g_task_new(NULL, cancellable, callback, user_data);
+
+    g_task_set_source_tag(task, cp_loop_fetch_async);
+    g_task_set_task_data(task, fetch, NULL);
+    cp_loop_sleep_async(fetch->seconds, cancellable, fetch_slept, task);
+}
+
+char *
+cp_loop_fetch_finish(GAsyncResult *result, GError **error)
+{
+    g_return_val_if_fail(g_async_result_is_tagged(result, cp_loop_fetch_async), NULL);
+    return g_task_propagate_pointer(G_TASK(result), error);
+}
+
+void
+cp_loop_fetch_draw(CpLoopFetch *fetches, guint n, GRand *rng)
+{
+    for (guint i = 0; i < n; i++)
+        fetches[i].seconds = g_rand_int_range(rng, 50, 201) / 100.0;
+}
+
+void
+cp_loop_fetch_print_times(const CpLoopFetch *fetches, guint n, const char *suffix)
+{
+    printf("Fetch times:");
+    for (guint i = 0; i < n; i++)
+        printf("%s %s %.2f s", i > 0 ? "," : "", fetches[i].url, fetches[i].seconds);
+    printf("%s\n", suffix);
 }

@@ -184,4 +184,36 @@ void cp_loop_next_async(CpLoopGroup *group, GCancellable *cancellable,
                         GAsyncReadyCallback callback, gpointer user_data);
 gint cp_loop_next_finish(GAsyncResult *result, GError **error);
 
+
+/* ---- The lessons' simulated fetch ------------------------------------- */
+
+/* Lesson 002's `async def fetch_data(url)`: await asyncio.sleep(seconds),
+ * then return "Data from <url>". */
+typedef struct {
+    const char *url;
+    double seconds;   /* the simulated fetch's duration */
+} CpLoopFetch;
+
+/* fetch_data() as a CpLoopStartFunc; `arg` is a CpLoopFetch that outlives
+ * the operation.  Sleeps fetch->seconds (cp_loop_sleep_async(), scaled),
+ * then completes with g_strdup_printf("Data from %s", url), for g_free()
+ * (give the group g_free as its value_free).  Cancelling `cancellable`
+ * ends it at once with G_IO_ERROR_CANCELLED. */
+void cp_loop_fetch_async(gpointer arg, GCancellable *cancellable,
+                         GAsyncReadyCallback callback, gpointer user_data);
+
+/* The fetched text (g_free() it), or NULL with the error. */
+char *cp_loop_fetch_finish(GAsyncResult *result, GError **error);
+
+/* random.uniform(0.5, 2.0) for each of the n fetches, in order, to whole
+ * hundredths of a second so that the printed times are exact: the same
+ * times for the same seed of `rng`. */
+void cp_loop_fetch_draw(CpLoopFetch *fetches, guint n, GRand *rng);
+
+/* Print "Fetch times: URL 1.23 s, URL 0.56 s<suffix>" on one line: each
+ * fetch's time, known before it starts, which the order of the output
+ * depends on. */
+void cp_loop_fetch_print_times(const CpLoopFetch *fetches, guint n,
+                               const char *suffix);
+
 #endif

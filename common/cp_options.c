@@ -62,6 +62,15 @@ cp_options_parse_double(const char *text, double min, double max, const char *wh
     return value;
 }
 
+GRand *
+cp_options_rand_new(const char *seed_text)
+{
+    if (seed_text == NULL)
+        return g_rand_new();
+    return g_rand_new_with_seed((guint32) cp_options_parse_int(seed_text, 0, G_MAXUINT32,
+                                                               "--seed"));
+}
+
 void
 cp_options_parse(int *argc, char ***argv, const char *parameter_string,
                  const char *summary, const GOptionEntry *entries, int *workers)

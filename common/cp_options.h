@@ -40,5 +40,10 @@ gint64 cp_options_parse_int(const char *text, gint64 min, gint64 max,
 double cp_options_parse_double(const char *text, double min, double max,
                                const char *what);
 
+/* The random generator behind a --seed=N option: seeded with N
+ * (0..4294967295) so that a run can be repeated, or with a new seed each
+ * run (from /dev/urandom, or the time) when `seed_text` is NULL.  A bad N
+ * fails as cp_options_parse_int() does, naming --seed.  g_rand_free() it. */
+GRand *cp_options_rand_new(const char *seed_text);
 
 #endif

@@ -1,8 +1,10 @@
 /* Tests of common/cp_loop: sleeps, groups, gather, wait, deadlines,
- * as-completed order, and a main context left empty. */
+ * as-completed order, a main context left empty, and the lessons'
+ * simulated fetch. */
 #include <config.h>
 
 #include <criterion/criterion.h>
+#include <criterion/redirect.h>
 
 #include "cp_loop.h"
 #include "cp_time.h"
@@ -516,4 +518,103 @@ Test(loop, run_returns_the_operations_result, .timeout = 20)
     g_error_free(error);
     g_object_unref(result);
     assert_loop_empty();
+}
+
+Test(loop, fetch_returns_data_from_its_url, .timeout = 20)
+{
+    CpLoopFetch fetch = { "http://example.com", 0.5 };
+    GAsyncResult *result;
+    GError *error = NULL;
+    char *value;
+
+    cp_time_set_scale(0.01);
+    result = cp_loop_run(cp_loop_fetch_async, &fetch);
+    value = cp_loop_fetch_finish(result, &error);
+    cr_assert_null(error);
+    cr_assert_str_eq(value, "Data from http://example.com");
+    g_free(value);
+    g_object_unref(result);
+    assert_loop_empty();
+}
+
+Test(loop, fetch_is_cancellable, .timeout = 20)
+{
+    CpLoopFetch fetch = { "http://slow.com", 1000.0 };
+    GCancellable *cancellable = g_cancellable_new();
+    GAsyncResult *result = NULL;
+    GError *error = NULL;
+
+    cp_time_set_scale(1.0);
+    cp_loop_fetch_async(&fetch, cancellable, cp_loop_store_result, &result);
+    for (int i = 0; i < 3; i++)
+        g_main_context_iteration(NULL, FALSE);
+    cr_assert_null(result, "a 1000 s fetch ended at once");
+    g_cancellable_cancel(cancellable);
+    cp_loop_run_until(&result);
+    cr_assert_null(cp_loop_fetch_finish(result, &error));
+    cr_assert(g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED), "error: %s",
+              error ? error->message : "none");
+    g_error_free(error);
+    g_object_unref(result);
+    g_object_unref(cancellable);
+    assert_loop_empty();   /* the 1000 s timer is gone */
+}
+
+Test(loop, fetches_in_a_group_cancel_like_tasks, .timeout = 20)
+{
+    CpLoopFetch fetches[] = { { "http://fast.com", 0.5 }, { "http://slow.com", 1000.0 } };
+    CpLoopGroup *group = cp_loop_group_new(g_free);
+    GError *error = NULL;
+
+    cp_time_set_scale(0.01);
+    for (guint i = 0; i < G_N_ELEMENTS(fetches); i++)
+        cp_loop_group_start(group, cp_loop_fetch_async, &fetches[i]);
+    cr_assert(wait_for(group, CP_LOOP_FIRST_COMPLETED, CP_LOOP_NO_TIMEOUT, &error));
+    cr_assert_str_eq(cp_loop_group_value(group, 0), "Data from http://fast.com");
+    cr_assert(cp_loop_group_cancel(group, 1));
+    cr_assert(gather(group, TRUE, &error));
+    cr_assert_eq(cp_loop_group_state(group, 1), CP_LOOP_CANCELLED);
+    cr_assert(g_error_matches(cp_loop_group_error(group, 1), G_IO_ERROR, G_IO_ERROR_CANCELLED));
+    cp_loop_group_unref(group);
+    assert_loop_empty();
+}
+
+Test(loop, fetch_draw_gives_hundredths_from_half_to_two_seconds, .timeout = 20)
+{
+    enum { N = 300 };
+    CpLoopFetch a[N], b[N];
+    GRand *rng_a = g_rand_new_with_seed(42), *rng_b = g_rand_new_with_seed(42);
+    double lowest = 3, highest = 0;
+
+    cp_loop_fetch_draw(a, N, rng_a);
+    cp_loop_fetch_draw(b, N / 2, rng_b);   /* two draws in a row, one sequence */
+    cp_loop_fetch_draw(b + N / 2, N - N / 2, rng_b);
+    for (int i = 0; i < N; i++) {
+        int hundredths = (int) (a[i].seconds * 100 + 0.5);
+
+        cr_assert_geq(a[i].seconds, 0.5);
+        cr_assert_leq(a[i].seconds, 2.0);
+        cr_assert_float_eq(a[i].seconds, hundredths / 100.0, 1e-12, "%.17g is not in hundredths",
+                           a[i].seconds);
+        cr_assert_eq(a[i].seconds, b[i].seconds, "the same seed drew %g and %g", a[i].seconds,
+                     b[i].seconds);
+        lowest = MIN(lowest, a[i].seconds);
+        highest = MAX(highest, a[i].seconds);
+    }
+    cr_assert_lt(lowest, 0.6, "%d draws all at %.2f s or more", N, lowest);
+    cr_assert_gt(highest, 1.9, "%d draws all at %.2f s or less", N, highest);
+    g_rand_free(rng_a);
+    g_rand_free(rng_b);
+}
+
+Test(loop, fetch_print_times_line, .init = cr_redirect_stdout, .timeout = 20)
+{
+    const CpLoopFetch fetches[] = { { "http://slow.com", 2.0 }, { "http://fast.com", 0.5 } };
+
+    cp_loop_fetch_print_times(fetches, 2, " (deadline 1.5 s)");
+    cp_loop_fetch_print_times(fetches + 1, 1, "");
+    fflush(stdout);
+    cr_assert_stdout_eq_str("Fetch times: http://slow.com 2.00 s, http://fast.com 0.50 s"
+                            " (deadline 1.5 s)\n"
+                            "Fetch times: http://fast.com 0.50 s\n");
 }

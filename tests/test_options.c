@@ -171,3 +171,36 @@ Test(options, bad_environment_time_scale, .exit_code = 2, .timeout = 10)
     cr_assert_eq(setenv("CONPAR_TIME_SCALE", "soon", 1), 0);
     parse(1, args, NULL, NULL, &argc, &argv);
 }
+
+Test(options, rand_same_seed_same_sequence, .timeout = 10)
+{
+    GRand *a = cp_options_rand_new("42"), *b = cp_options_rand_new("42");
+    GRand *top = cp_options_rand_new("4294967295"), *fresh = cp_options_rand_new(NULL);
+    GRand *want = g_rand_new_with_seed(4294967295u);
+
+    for (int i = 0; i < 100; i++) {
+        cr_assert_eq(g_rand_int(a), g_rand_int(b));
+        cr_assert_eq(g_rand_int(top), g_rand_int(want));
+    }
+    cr_assert_not_null(fresh);   /* no --seed: a new seed, nothing to compare */
+    g_rand_free(a);
+    g_rand_free(b);
+    g_rand_free(top);
+    g_rand_free(fresh);
+    g_rand_free(want);
+}
+
+Test(options, rand_seed_not_a_number, .exit_code = 2, .timeout = 10)
+{
+    cp_options_rand_new("soon");
+}
+
+Test(options, rand_seed_negative, .exit_code = 2, .timeout = 10)
+{
+    cp_options_rand_new("-1");
+}
+
+Test(options, rand_seed_too_big, .exit_code = 2, .timeout = 10)
+{
+    cp_options_rand_new("4294967296");
+}

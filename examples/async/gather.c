@@ -4,9 +4,9 @@
  * Ports lesson 002 §4 "Async with asyncio.gather" and "Async with
  * asyncio.create_task": fetch_data(url) waits random.uniform(0.5, 2.0)
  * seconds and returns "Data from <url>"; three fetches are gathered.  Each
- * fetch here is an operation in GIO's async shape, started in a cp_loop
- * group that keeps one result slot per fetch, in submission order; the
- * gather completes when every slot is filled.
+ * fetch here is cp_loop_fetch_async(), an operation in GIO's async shape,
+ * started in a cp_loop group that keeps one result slot per fetch, in
+ * submission order; the gather completes when every slot is filled.
  *
  * The lesson's two sections differ only in Python: a coroutine object does
  * nothing until awaited, so the second one wraps each fetch in
@@ -32,48 +32,12 @@
 
 #define N_FETCHES 3
 
-static GRand *rng;   /* only the loop's one thread draws from it */
-
-typedef struct {
-    const char *url;
-    double seconds;   /* drawn when the fetch starts */
-} Fetch;
-
-static void fetch_data_slept(GObject *source, GAsyncResult *result, gpointer user_data);
-
-/* async def fetch_data(url): await asyncio.sleep(random.uniform(0.5, 2.0)) */
-static void
-fetch_data(gpointer arg, GCancellable *cancellable, GAsyncReadyCallback callback,
-           gpointer user_data)
-{
-    Fetch *fetch = arg;
-    GTask *task = g_task_new(NULL, cancellable, callback, user_data);
-
-    g_task_set_task_data(task, fetch, NULL);
-    fetch->seconds = g_rand_double_range(rng, 0.5, 2.0);
-    cp_loop_sleep_async(fetch->seconds, cancellable, fetch_data_slept, task);
-}
-
-static void
-fetch_data_slept(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-    GTask *task = user_data;
-    const Fetch *fetch = g_task_get_task_data(task);
-    GError *error = NULL;
-
-    (void) source;
-    if (cp_loop_sleep_finish(result, &error))
-        g_task_return_pointer(task, g_strdup_printf("Data from %s", fetch->url), g_free);
-    else
-        g_task_return_error(task, error);
-    g_object_unref(task);
-}
-
 /* One section of the lesson: gather three fetches, print their results. */
 static gboolean
-gather_fetches(const char *title, const char *label, const char *const urls[N_FETCHES])
+gather_fetches(const char *title, const char *label, const char *const urls[N_FETCHES],
+               GRand *rng)
 {
-    Fetch fetches[N_FETCHES];
+    CpLoopFetch fetches[N_FETCHES];
     const char *values[N_FETCHES];
     CpLoopGroup *group = cp_loop_group_new(g_free);
     GAsyncResult *result = NULL;
@@ -86,7 +50,8 @@ gather_fetches(const char *title, const char *label, const char *const urls[N_FE
     start = cp_time_now();
     for (int i = 0; i < N_FETCHES; i++) {
         fetches[i].url = urls[i];
-        cp_loop_group_start(group, fetch_data, &fetches[i]);
+        fetches[i].seconds = g_rand_double_range(rng, 0.5, 2.0);   /* random.uniform(0.5, 2.0) */
+        cp_loop_group_start(group, cp_loop_fetch_async, &fetches[i]);
     }
     cp_loop_gather_async(group, FALSE, NULL, cp_loop_store_result, &result);
     cp_loop_run_until(&result);   /* the loop serves all three timers */
@@ -123,6 +88,7 @@ main(int argc, char *argv[])
     const char *const gather_urls[] = { "http://example.com", "http://test.com", "http://demo.com" };
     const char *const task_urls[] = { "http://api1.com", "http://api2.com", "http://api3.com" };
     char *seed_text = NULL;
+    GRand *rng;
     gboolean ok;
     GOptionEntry entries[] = {
         { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text,
@@ -135,15 +101,12 @@ main(int argc, char *argv[])
                      entries, NULL);
     if (argc > 1)
         cp_options_fail("unexpected argument '%s'", argv[1]);
-    if (seed_text != NULL)
-        rng = g_rand_new_with_seed((guint32) cp_options_parse_int(seed_text, 0, G_MAXUINT32, "--seed"));
-    else
-        rng = g_rand_new();
+    rng = cp_options_rand_new(seed_text);
     g_free(seed_text);
 
-    ok = gather_fetches("Async with asyncio.gather:", "Gathered results: ", gather_urls);
+    ok = gather_fetches("Async with asyncio.gather:", "Gathered results: ", gather_urls, rng);
     printf("\n");
-    ok = gather_fetches("Async with asyncio.create_task:", "Task results: ", task_urls) && ok;
+    ok = gather_fetches("Async with asyncio.create_task:", "Task results: ", task_urls, rng) && ok;
 
     g_rand_free(rng);
     if (!ok) {

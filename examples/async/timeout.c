@@ -3,11 +3,11 @@
  *
  * Ports lesson 002 §4 "Async with asyncio.timeout" (one fetch, 1 s
  * deadline) and "Async with asyncio.gather and timeout" (three fetches,
- * 1.5 s).  Each fetch is an asyncio.sleep of a random 0.5..2 s.  The
- * deadline is a timer of its own on the loop, given to a wait for all the
- * tasks (cp_loop_wait_async()): if it fires first, it cancels every fetch
- * still pending, lets them end, and completes the wait with
- * G_IO_ERROR_TIMED_OUT, the C TimeoutError.  Fetches that ended in time
+ * 1.5 s).  Each fetch (cp_loop_fetch_async()) is an asyncio.sleep of a
+ * random 0.5..2 s.  The deadline is a timer of its own on the loop, given
+ * to a wait for all the tasks (cp_loop_wait_async()): if it fires first,
+ * it cancels every fetch still pending, lets them end, and completes the
+ * wait with G_IO_ERROR_TIMED_OUT, the C TimeoutError.  Fetches that ended in time
  * keep their results.
  *
  * Usage:   timeout [--seed=N] [--time-scale=F]
@@ -33,40 +33,6 @@
 #include "conpar.h"
 
 #define N_TASKS 3
-
-typedef struct {
-    const char *url;
-    double seconds;   /* the simulated fetch's duration */
-} Fetch;
-
-/* The rest of fetch_data(), after its await: runs when the timer fires or,
- * with G_IO_ERROR_CANCELLED, when the deadline cancels the fetch. */
-static void
-fetch_slept(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-    GTask *task = user_data;
-    const Fetch *fetch = g_task_get_task_data(task);
-    GError *error = NULL;
-
-    (void) source;
-    if (cp_loop_sleep_finish(result, &error))
-        g_task_return_pointer(task, g_strdup_printf("Data from %s", fetch->url), g_free);
-    else
-        g_task_return_error(task, error);
-    g_object_unref(task);
-}
-
-/* async def fetch_data(url): await asyncio.sleep(...); return "Data from url" */
-static void
-fetch_data_async(gpointer arg, GCancellable *cancellable,
-                 GAsyncReadyCallback callback, gpointer user_data)
-{
-    Fetch *fetch = arg;
-    GTask *task = g_task_new(NULL, cancellable, callback, user_data);
-
-    g_task_set_task_data(task, fetch, NULL);
-    cp_loop_sleep_async(fetch->seconds, cancellable, fetch_slept, task);
-}
 
 /* Seconds since `start` on the lesson's clock (before the time scale). */
 static double
@@ -98,23 +64,12 @@ wait_with_timeout(CpLoopGroup *tasks, double seconds, double *took)
     return in_time;
 }
 
-/* Each fetch's time, before it starts: what the order of the output
- * depends on. */
-static void
-print_fetch_times(const Fetch *fetches, int n, const char *suffix)
-{
-    printf("Fetch times:");
-    for (int i = 0; i < n; i++)
-        printf("%s %s %.2f s", i > 0 ? "," : "", fetches[i].url, fetches[i].seconds);
-    printf("%s\n", suffix);
-}
-
 int
 main(int argc, char *argv[])
 {
-    Fetch one = { "http://slow.com", 0 };
-    Fetch three[N_TASKS] = { { "http://slow.com", 0 }, { "http://very-slow.com", 0 },
-                             { "http://fast.com", 0 } };
+    CpLoopFetch one = { "http://slow.com", 0 };
+    CpLoopFetch three[N_TASKS] = { { "http://slow.com", 0 }, { "http://very-slow.com", 0 },
+                                   { "http://fast.com", 0 } };
     char *seed_text = NULL;
     double took;
     gboolean ok;
@@ -129,20 +84,16 @@ main(int argc, char *argv[])
                      entries, NULL);
     if (argc > 1)
         cp_options_fail("unexpected argument '%s'", argv[1]);
-    GRand *rng = seed_text
-        ? g_rand_new_with_seed((guint32) cp_options_parse_int(seed_text, 0, G_MAXUINT32, "--seed"))
-        : g_rand_new();
+    GRand *rng = cp_options_rand_new(seed_text);
     g_free(seed_text);
-    /* random.uniform(0.5, 2.0), to 0.01 s */
-    one.seconds = g_rand_int_range(rng, 50, 201) / 100.0;
-    for (int i = 0; i < N_TASKS; i++)
-        three[i].seconds = g_rand_int_range(rng, 50, 201) / 100.0;
+    cp_loop_fetch_draw(&one, 1, rng);
+    cp_loop_fetch_draw(three, N_TASKS, rng);
     g_rand_free(rng);
 
     printf("Async with asyncio.timeout:\n");
-    print_fetch_times(&one, 1, " (deadline 1.0 s)");
+    cp_loop_fetch_print_times(&one, 1, " (deadline 1.0 s)");
     CpLoopGroup *tasks = cp_loop_group_new(g_free);
-    cp_loop_group_start(tasks, fetch_data_async, &one);
+    cp_loop_group_start(tasks, cp_loop_fetch_async, &one);
     if (wait_with_timeout(tasks, 1.0, &took))
         printf("Task completed: %s\n", (char *) cp_loop_group_value(tasks, 0));
     else
@@ -152,10 +103,10 @@ main(int argc, char *argv[])
     cp_loop_group_unref(tasks);
 
     printf("\nAsync with asyncio.gather and timeout:\n");
-    print_fetch_times(three, N_TASKS, " (deadline 1.5 s)");
+    cp_loop_fetch_print_times(three, N_TASKS, " (deadline 1.5 s)");
     tasks = cp_loop_group_new(g_free);
     for (int i = 0; i < N_TASKS; i++)
-        cp_loop_group_start(tasks, fetch_data_async, &three[i]);   /* asyncio.create_task() */
+        cp_loop_group_start(tasks, cp_loop_fetch_async, &three[i]);   /* asyncio.create_task() */
     if (wait_with_timeout(tasks, 1.5, &took)) {
         char *results[N_TASKS], *list;
 

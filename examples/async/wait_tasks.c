@@ -31,43 +31,38 @@
 
 #define N_TASKS 3
 
-typedef struct {
-    const char *url;
-    double seconds;   /* the simulated fetch's duration */
-} Fetch;
-
 /* Only the loop's one thread touches this: no lock. */
 static guint timers_on_loop;   /* fetches whose sleep has not ended */
 
-/* The rest of fetch_data(), after its await: runs when the timer fires or,
- * with G_IO_ERROR_CANCELLED, when the fetch is cancelled. */
-static void
-fetch_slept(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-    GTask *task = user_data;
-    const Fetch *fetch = g_task_get_task_data(task);
-    GError *error = NULL;
+/* Where a counted fetch delivers its result. */
+typedef struct {
+    GAsyncReadyCallback callback;
+    gpointer user_data;
+} Forward;
 
-    (void) source;
+/* The fetch has ended, by its timer or, with G_IO_ERROR_CANCELLED, by
+ * cancellation: its timer is off the loop. */
+static void
+fetch_ended(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    Forward forward = *(Forward *) user_data;
+
+    g_free(user_data);
     timers_on_loop--;
-    if (cp_loop_sleep_finish(result, &error))
-        g_task_return_pointer(task, g_strdup_printf("Data from %s", fetch->url), g_free);
-    else
-        g_task_return_error(task, error);
-    g_object_unref(task);
+    forward.callback(source, result, forward.user_data);
 }
 
-/* async def fetch_data(url): await asyncio.sleep(...); return "Data from url" */
+/* fetch_data(url), counting the timers it leaves on the loop. */
 static void
-fetch_data_async(gpointer arg, GCancellable *cancellable,
-                 GAsyncReadyCallback callback, gpointer user_data)
+counted_fetch_async(gpointer arg, GCancellable *cancellable,
+                    GAsyncReadyCallback callback, gpointer user_data)
 {
-    Fetch *fetch = arg;
-    GTask *task = g_task_new(NULL, cancellable, callback, user_data);
+    Forward *forward = g_new(Forward, 1);
 
-    g_task_set_task_data(task, fetch, NULL);
+    forward->callback = callback;
+    forward->user_data = user_data;
     timers_on_loop++;
-    cp_loop_sleep_async(fetch->seconds, cancellable, fetch_slept, task);
+    cp_loop_fetch_async(arg, cancellable, fetch_ended, forward);
 }
 
 /* What main() and first_completed() share. */
@@ -109,24 +104,13 @@ await_result(GAsyncResult **result, gboolean (*finish)(GAsyncResult *, GError **
 
 /* asyncio.create_task() for each fetch. */
 static CpLoopGroup *
-create_tasks(Fetch *fetches)
+create_tasks(CpLoopFetch *fetches)
 {
     CpLoopGroup *tasks = cp_loop_group_new(g_free);
 
     for (int i = 0; i < N_TASKS; i++)
-        cp_loop_group_start(tasks, fetch_data_async, &fetches[i]);
+        cp_loop_group_start(tasks, counted_fetch_async, &fetches[i]);
     return tasks;
-}
-
-/* Each fetch's time, before it starts: what the order of the output
- * depends on. */
-static void
-print_fetch_times(const Fetch *fetches, int n, const char *suffix)
-{
-    printf("Fetch times:");
-    for (int i = 0; i < n; i++)
-        printf("%s %s %.2f s", i > 0 ? "," : "", fetches[i].url, fetches[i].seconds);
-    printf("%s\n", suffix);
 }
 
 /* Seconds since `start` on the lesson's clock (before the time scale). */
@@ -139,10 +123,10 @@ lesson_seconds_since(double start)
 int
 main(int argc, char *argv[])
 {
-    Fetch all[N_TASKS] = { { "http://slow.com", 0 }, { "http://fast.com", 0 },
-                           { "http://medium.com", 0 } };
-    Fetch first[N_TASKS] = { { "http://fast.com", 0 }, { "http://slow.com", 0 },
-                             { "http://medium.com", 0 } };
+    CpLoopFetch all[N_TASKS] = { { "http://slow.com", 0 }, { "http://fast.com", 0 },
+                                 { "http://medium.com", 0 } };
+    CpLoopFetch first[N_TASKS] = { { "http://fast.com", 0 }, { "http://slow.com", 0 },
+                                   { "http://medium.com", 0 } };
     char *seed_text = NULL, *results[N_TASKS], *list;
     GAsyncResult *result = NULL;
     guint cancelled = 0;
@@ -157,18 +141,14 @@ main(int argc, char *argv[])
                      entries, NULL);
     if (argc > 1)
         cp_options_fail("unexpected argument '%s'", argv[1]);
-    GRand *rng = seed_text
-        ? g_rand_new_with_seed((guint32) cp_options_parse_int(seed_text, 0, G_MAXUINT32, "--seed"))
-        : g_rand_new();
+    GRand *rng = cp_options_rand_new(seed_text);
     g_free(seed_text);
-    for (int i = 0; i < N_TASKS; i++)   /* random.uniform(0.5, 2.0), to 0.01 s */
-        all[i].seconds = g_rand_int_range(rng, 50, 201) / 100.0;
-    for (int i = 0; i < N_TASKS; i++)
-        first[i].seconds = g_rand_int_range(rng, 50, 201) / 100.0;
+    cp_loop_fetch_draw(all, N_TASKS, rng);
+    cp_loop_fetch_draw(first, N_TASKS, rng);
     g_rand_free(rng);
 
     printf("Async with asyncio.wait:\n");
-    print_fetch_times(all, N_TASKS, "");
+    cp_loop_fetch_print_times(all, N_TASKS, "");
     CpLoopGroup *tasks = create_tasks(all);
     cp_loop_wait_async(tasks, CP_LOOP_ALL_COMPLETED, CP_LOOP_NO_TIMEOUT, NULL,
                        cp_loop_store_result, &result);
@@ -181,7 +161,7 @@ main(int argc, char *argv[])
     cp_loop_group_unref(tasks);
 
     printf("\nAsync with asyncio.gather and return_when:\n");
-    print_fetch_times(first, N_TASKS, "");
+    cp_loop_fetch_print_times(first, N_TASKS, "");
     double start = cp_time_now(), fastest = first[0].seconds, slowest = first[0].seconds;
     FirstWait wait = { create_tasks(first), NULL };
     cp_loop_wait_async(wait.tasks, CP_LOOP_FIRST_COMPLETED, CP_LOOP_NO_TIMEOUT, NULL,

@@ -62,9 +62,7 @@ main(int argc, char *argv[])
     if (argc > 1)
         cp_options_fail("unexpected argument '%s'", argv[1]);
 
-    GRand *rng = seed_text
-        ? g_rand_new_with_seed((guint32) cp_options_parse_int(seed_text, 0, G_MAXUINT32, "--seed"))
-        : g_rand_new();   /* seeded from /dev/urandom, or the time */
+    GRand *rng = cp_options_rand_new(seed_text);   /* no --seed: a new seed each run */
     g_free(seed_text);
 
     Worker *pool = g_new(Worker, workers);
