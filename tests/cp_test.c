@@ -6,8 +6,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 #ifdef __linux__
 #include <sys/prctl.h>
 #endif
@@ -216,4 +219,32 @@ cp_test_count_open_fds(void)
         if (fcntl(fd, F_GETFD) != -1)
             count++;
     return count;
+}
+
+pid_t
+cp_test_fork(void)
+{
+    pid_t parent = getpid(), pid;
+
+    fflush(NULL);   /* the child must not print our buffers again */
+    pid = fork();
+    cr_assert_neq(pid, -1, "fork: %s", strerror(errno));
+#ifdef __linux__
+    if (pid == 0 && (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() != parent))
+        _exit(1);
+#else
+    (void) parent;
+#endif
+    return pid;
+}
+
+void
+cp_test_assert_child_ok(pid_t pid)
+{
+    int status;
+
+    while (waitpid(pid, &status, 0) == -1)
+        cr_assert_eq(errno, EINTR, "waitpid: %s", strerror(errno));
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+              "child %ld ended with wait status 0x%x", (long) pid, (unsigned) status);
 }

@@ -14,6 +14,7 @@
 #define CP_TEST_H
 
 #include <glib.h>
+#include <sys/types.h>
 
 typedef struct {
     int status;      /* exit status; 128 + N when killed by signal N */
@@ -58,5 +59,14 @@ void cp_test_assert_no_children(void);
 /* Number of open file descriptors below 1024 (enough for a test process):
  * compare before and after to find a leaked descriptor. */
 int cp_test_count_open_fds(void);
+
+/* fork() for tests that fork by themselves: flushes stdio first, fails the
+ * test if fork fails, and (on Linux) has the kernel kill the child when
+ * the test process ends, so that a child blocked on a lock or a pipe never
+ * outlives a failed or timed-out test.  The child must end with _exit(). */
+pid_t cp_test_fork(void);
+
+/* Reap pid (retrying on EINTR) and assert that it exited with status 0. */
+void cp_test_assert_child_ok(pid_t pid);
 
 #endif

@@ -17,9 +17,6 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 
 #include "cp_channel.h"
 #include "cp_test.h"
@@ -28,39 +25,6 @@
 #ifndef PIPE_BUF
 #define PIPE_BUF _POSIX_PIPE_BUF
 #endif
-
-static pid_t
-fork_or_fail(void)
-{
-    pid_t parent = getpid(), pid;
-
-    fflush(NULL);   /* the child must not print our buffers again */
-    pid = fork();
-    cr_assert_neq(pid, -1, "fork: %s", strerror(errno));
-#ifdef __linux__
-    /* If the test fails (or times out) while a writer holds the channel's
-     * lock, the reader is gone and that writer dies of SIGPIPE with the
-     * lock held: the other writers would wait for it forever.  Have the
-     * kernel kill every child when the test process ends. */
-    if (pid == 0 && (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() != parent))
-        _exit(1);
-#else
-    (void) parent;
-#endif
-    return pid;
-}
-
-/* Reap pid and assert that it exited 0. */
-static void
-assert_child_ok(pid_t pid)
-{
-    int status;
-
-    while (waitpid(pid, &status, 0) == -1)
-        cr_assert_eq(errno, EINTR, "waitpid: %s", strerror(errno));
-    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-              "child %ld ended with wait status 0x%x", (long) pid, (unsigned) status);
-}
 
 /* The byte at offset i of message seq from writer w: every message has
  * its own pattern, so a piece of another message shows up. */
@@ -77,7 +41,7 @@ Test(channel, round_trip_in_order, .timeout = 10)
     pid_t pid;
 
     cr_assert_eq(cp_channel_init(&ch), 0, "cp_channel_init: %s", strerror(errno));
-    pid = fork_or_fail();
+    pid = cp_test_fork();
     if (pid == 0) {
         cp_channel_close_reader(&ch);
         for (int i = 0; i < 10; i++) {
@@ -110,7 +74,7 @@ Test(channel, round_trip_in_order, .timeout = 10)
         cr_assert_eq(cp_channel_recv(&ch, &data, &len), CP_CHANNEL_EOF);
         cr_assert_null(data);
     }
-    assert_child_ok(pid);
+    cp_test_assert_child_ok(pid);
     cp_test_assert_no_children();
     cp_channel_destroy(&ch);
     cr_assert_eq(cp_test_count_open_fds(), fds_before, "the channel left a descriptor open");
@@ -124,7 +88,7 @@ Test(channel, empty_message, .timeout = 10)
     pid_t pid;
 
     cr_assert_eq(cp_channel_init(&ch), 0);
-    pid = fork_or_fail();
+    pid = cp_test_fork();
     if (pid == 0) {
         cp_channel_close_reader(&ch);
         if (cp_channel_send(&ch, NULL, 0) == -1 || cp_channel_send_str(&ch, "") == -1
@@ -145,7 +109,7 @@ Test(channel, empty_message, .timeout = 10)
     cr_assert_str_eq(data, "after");
     g_free(data);
     cr_assert_eq(cp_channel_recv(&ch, &data, &len), CP_CHANNEL_EOF);
-    assert_child_ok(pid);
+    cp_test_assert_child_ok(pid);
     cp_test_assert_no_children();
     cp_channel_destroy(&ch);
 }
@@ -161,7 +125,7 @@ Test(channel, large_message, .timeout = 10)
     pid_t pid;
 
     cr_assert_eq(cp_channel_init(&ch), 0);
-    pid = fork_or_fail();
+    pid = cp_test_fork();
     if (pid == 0) {
         unsigned char *big = malloc(size);
 
@@ -184,7 +148,7 @@ Test(channel, large_message, .timeout = 10)
     cr_assert_eq(data[size], '\0');
     g_free(data);
     cr_assert_eq(cp_channel_recv(&ch, (void **) &data, &len), CP_CHANNEL_EOF);
-    assert_child_ok(pid);
+    cp_test_assert_child_ok(pid);
     cp_test_assert_no_children();
     cp_channel_destroy(&ch);
 }
@@ -237,7 +201,7 @@ Test(channel, many_writers_one_reader, .timeout = 10)
 
     cr_assert_eq(cp_channel_init(&ch), 0);
     for (unsigned w = 0; w < WRITERS; w++) {
-        pids[w] = fork_or_fail();
+        pids[w] = cp_test_fork();
         if (pids[w] == 0)
             writer(&ch, w);
     }
@@ -264,7 +228,7 @@ Test(channel, many_writers_one_reader, .timeout = 10)
     cr_assert_eq(status, CP_CHANNEL_EOF, "recv: %s", strerror(errno));
     cr_assert_eq(received, WRITERS * PER_WRITER);
     for (unsigned w = 0; w < WRITERS; w++)
-        assert_child_ok(pids[w]);
+        cp_test_assert_child_ok(pids[w]);
     cp_test_assert_no_children();
     cp_channel_destroy(&ch);
 }
@@ -280,13 +244,13 @@ Test(channel, eof_only_after_every_writer, .timeout = 10)
 
     cr_assert_eq(cp_channel_init(&ch), 0);
     cr_assert_eq(cp_channel_init(&go), 0);
-    early = fork_or_fail();
+    early = cp_test_fork();
     if (early == 0) {
         cp_channel_close_reader(&ch);
         cp_channel_destroy(&go);
         _exit(cp_channel_send_str(&ch, "early") == -1);
     }
-    late = fork_or_fail();
+    late = cp_test_fork();
     if (late == 0) {
         /* Wait for our go (end of file on `go`), then send. */
         cp_channel_close_reader(&ch);
@@ -301,7 +265,7 @@ Test(channel, eof_only_after_every_writer, .timeout = 10)
     cr_assert_eq(cp_channel_recv(&ch, &data, &len), CP_CHANNEL_MESSAGE);
     cr_assert_str_eq(data, "early");
     g_free(data);
-    assert_child_ok(early);
+    cp_test_assert_child_ok(early);
     cr_assert_eq(cp_channel_recv_timeout(&ch, &data, &len, 0.05), CP_CHANNEL_TIMEOUT);
 
     cp_channel_close_writer(&go);   /* go */
@@ -309,7 +273,7 @@ Test(channel, eof_only_after_every_writer, .timeout = 10)
     cr_assert_str_eq(data, "late");
     g_free(data);
     cr_assert_eq(cp_channel_recv_timeout(&ch, &data, &len, 5.0), CP_CHANNEL_EOF);
-    assert_child_ok(late);
+    cp_test_assert_child_ok(late);
     cp_test_assert_no_children();
     cp_channel_destroy(&go);
     cp_channel_destroy(&ch);

@@ -15,43 +15,9 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
 
 #include "cp_shm.h"
 #include "cp_test.h"
-
-static pid_t
-fork_or_fail(void)
-{
-    pid_t parent = getpid(), pid;
-
-    fflush(NULL);   /* the child must not print our buffers again */
-    pid = fork();
-    cr_assert_neq(pid, -1, "fork: %s", strerror(errno));
-#ifdef __linux__
-    /* A child blocked on a lock whose holder died would wait forever: have
-     * the kernel kill it when the test process ends (by a timeout, say). */
-    if (pid == 0 && (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() != parent))
-        _exit(1);
-#else
-    (void) parent;
-#endif
-    return pid;
-}
-
-/* Reap pid and assert that it exited 0. */
-static void
-assert_child_ok(pid_t pid)
-{
-    int status;
-
-    while (waitpid(pid, &status, 0) == -1)
-        cr_assert_eq(errno, EINTR, "waitpid: %s", strerror(errno));
-    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-              "child %ld ended with wait status 0x%x", (long) pid, (unsigned) status);
-}
 
 Test(shm, zeroed_and_shared_with_child, .timeout = 10)
 {
@@ -65,7 +31,7 @@ Test(shm, zeroed_and_shared_with_child, .timeout = 10)
         cr_assert_eq(mem[i], 0, "byte %zu is %d, not 0", i, mem[i]);
     mem[0] = 1;   /* the parent's store before the fork: the child sees it */
 
-    pid = fork_or_fail();
+    pid = cp_test_fork();
     if (pid == 0) {
         if (mem[0] != 1)
             _exit(2);
@@ -74,7 +40,7 @@ Test(shm, zeroed_and_shared_with_child, .timeout = 10)
         _exit(0);
     }
     /* waitpid() returns after the child's stores: no other sync is needed. */
-    assert_child_ok(pid);
+    cp_test_assert_child_ok(pid);
     for (size_t i = 0; i < size; i++)
         cr_assert_eq(mem[i], i % 251, "byte %zu: the child's store is not seen", i);
     cr_assert_eq(cp_shm_free(mem, size), 0, "cp_shm_free: %s", strerror(errno));
@@ -89,12 +55,12 @@ Test(shm, private_memory_is_copied, .timeout = 10)
     pid_t pid;
 
     plain = 1;
-    pid = fork_or_fail();
+    pid = cp_test_fork();
     if (pid == 0) {
         plain = 2;
         _exit(plain == 2 ? 0 : 1);
     }
-    assert_child_ok(pid);
+    cp_test_assert_child_ok(pid);
     cr_assert_eq(plain, 1);
     cp_test_assert_no_children();
 }
@@ -121,7 +87,7 @@ Test(shm, mutex_serializes_processes, .timeout = 20)
     cr_assert_eq(s, 0, "cp_shm_mutex_init: %s", strerror(s));
 
     for (int i = 0; i < CHILDREN; i++) {
-        pids[i] = fork_or_fail();
+        pids[i] = cp_test_fork();
         if (pids[i] == 0) {
             for (int k = 0; k < INCREMENTS; k++) {
                 if (pthread_mutex_lock(&c->lock) != 0)
@@ -134,7 +100,7 @@ Test(shm, mutex_serializes_processes, .timeout = 20)
         }
     }
     for (int i = 0; i < CHILDREN; i++)
-        assert_child_ok(pids[i]);
+        cp_test_assert_child_ok(pids[i]);
     cr_assert_eq(c->value, (uint64_t) CHILDREN * INCREMENTS,
                  "counter is %llu, not %d", (unsigned long long) c->value, CHILDREN * INCREMENTS);
 
@@ -162,7 +128,7 @@ Test(shm, lock_held_by_child_is_seen_by_parent, .timeout = 10)
     cr_assert_not_null(sh);
     cr_assert_eq(cp_shm_mutex_init(&sh->lock), 0);
     cr_assert_eq(pipe(fds), 0, "pipe: %s", strerror(errno));
-    pid = fork_or_fail();
+    pid = cp_test_fork();
     if (pid == 0) {
         close(fds[0]);
         if (pthread_mutex_lock(&sh->lock) != 0)
@@ -181,7 +147,7 @@ Test(shm, lock_held_by_child_is_seen_by_parent, .timeout = 10)
     close(fds[0]);
     cr_assert_eq(pthread_mutex_trylock(&sh->lock), EBUSY);
     atomic_store(&sh->release, 1);
-    assert_child_ok(pid);
+    cp_test_assert_child_ok(pid);
     cr_assert_eq(pthread_mutex_trylock(&sh->lock), 0);
     cr_assert_eq(pthread_mutex_unlock(&sh->lock), 0);
     cr_assert_eq(cp_shm_free(sh, sizeof *sh), 0);
