@@ -704,6 +704,138 @@ cp_bench_in_fresh_child(CpBenchSampleFunc sample, void *data)
     return value;
 }
 
+/* Workers held alive while their memory is read.  Each worker, a thread
+ * or a child, writes a byte to `ready`, then reads `go` until end of file;
+ * the holder reads a byte per worker, takes its sample, and closes go's
+ * write end to let every worker go at once. */
+typedef struct {
+    int ready[2];
+    int go[2];
+    guint64 work;   /* each worker first sums i*i for i < work */
+} Gate;
+
+static void
+gate_open(Gate *gate, guint64 work)
+{
+    if (cp_io_pipe(gate->ready) == -1 || cp_io_pipe(gate->go) == -1)
+        cp_die_errno("pipe");
+    gate->work = work;
+}
+
+/* The worker's side: FALSE, with errno set, if a read or write failed. */
+static gboolean
+gate_work_and_wait(Gate *gate)
+{
+    char byte = 'r';
+
+    (void) cp_bench_cpu_work(0, gate->work);
+    return cp_io_write_all(gate->ready[1], &byte, 1) != -1
+        && cp_io_read_full(gate->go[0], &byte, 1) != -1;
+}
+
+/* The holder's side: a byte from each of n workers; FALSE if one died. */
+static gboolean
+gate_all_ready(Gate *gate, int n)
+{
+    char byte;
+
+    for (int k = 0; k < n; k++)
+        if (cp_io_read_full(gate->ready[0], &byte, 1) != 1)
+            return FALSE;
+    return TRUE;
+}
+
+static void
+gate_close(Gate *gate)
+{
+    cp_io_close(&gate->go[1]);   /* first: it is the "go" */
+    cp_io_close(&gate->go[0]);
+    cp_io_close(&gate->ready[0]);
+    cp_io_close(&gate->ready[1]);
+}
+
+static void *
+gate_thread(void *gate)
+{
+    if (!gate_work_and_wait(gate))
+        cp_die_errno("gate");
+    return NULL;
+}
+
+double
+cp_bench_threads_growth(int n, guint64 work, gboolean address_space)
+{
+    pthread_t *threads = g_new(pthread_t, n);
+    double before, after;
+    Gate gate;
+    int s;
+
+    gate_open(&gate, work);
+    (void) cp_bench_private_bytes(0);   /* the first read allocates stdio's buffer */
+    before = address_space ? cp_bench_virtual_bytes() : cp_bench_private_bytes(0);
+    for (int k = 0; k < n; k++) {
+        s = pthread_create(&threads[k], NULL, gate_thread, &gate);
+        if (s != 0)
+            cp_die_en(s, "pthread_create");
+    }
+    if (!gate_all_ready(&gate, n))
+        cp_die_errno("read");
+    after = address_space ? cp_bench_virtual_bytes() : cp_bench_private_bytes(0);
+    cp_io_close(&gate.go[1]);   /* go */
+    for (int k = 0; k < n; k++) {
+        s = pthread_join(threads[k], NULL);
+        if (s != 0)
+            cp_die_en(s, "pthread_join");
+    }
+    gate_close(&gate);
+    g_free(threads);
+    return after - before;
+}
+
+double
+cp_bench_children_private_bytes(int n, guint64 work)
+{
+    pid_t *children = g_new(pid_t, n);
+    gboolean failed = FALSE;
+    double bytes = 0;
+    Gate gate;
+
+    gate_open(&gate, work);
+    fflush(stdout);   /* or each child would inherit, and print, our buffer */
+    for (int k = 0; k < n; k++) {
+        children[k] = fork();
+        if (children[k] == -1)
+            cp_die_errno("fork");
+        if (children[k] == 0) {
+            /* Only the parent may keep go's write end, or no child would
+             * see end of file; ready's goes with the child once it has
+             * written, so the parent's read cannot wait for ever. */
+            cp_io_close(&gate.go[1]);
+            cp_io_close(&gate.ready[0]);
+            if (!gate_work_and_wait(&gate))
+                cp_die_errno_child("gate");
+            _exit(EXIT_SUCCESS);
+        }
+    }
+    cp_io_close(&gate.ready[1]);
+    if (gate_all_ready(&gate, n))
+        for (int k = 0; k < n && bytes >= 0; k++) {
+            double each = cp_bench_private_bytes(children[k]);
+
+            bytes = each < 0 ? -1 : bytes + each;   /* -1: not measured */
+        }
+    else
+        failed = TRUE;   /* a child died early: waitpid says how */
+    gate_close(&gate);
+    for (int k = 0; k < n; k++)
+        if (!cp_bench_reap(children[k], "waiting child"))
+            failed = TRUE;
+    g_free(children);
+    if (failed)
+        exit(EXIT_FAILURE);
+    return bytes;
+}
+
 /* ---- Output ------------------------------------------------------------ */
 
 void

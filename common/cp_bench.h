@@ -224,6 +224,18 @@ gboolean cp_bench_reap(pid_t child, const char *who);
  * (or sent nothing), say so on stderr and exit 1. */
 double cp_bench_in_fresh_child(CpBenchSampleFunc sample, void *data);
 
+/* How much this process grows while n threads exist that have each
+ * summed i*i for i < work and then wait: in the address space if
+ * address_space, else in private pages.  Run it in a fresh child
+ * (cp_bench_in_fresh_child()): it has no thread stacks kept for reuse. */
+double cp_bench_threads_growth(int n, guint64 work, gboolean address_space);
+
+/* The private bytes of n children, added up while they all exist, each
+ * forked from here, having summed i*i for i < work, and waiting.  Every
+ * child is reaped; if one failed, say how on stderr and exit 1.  -1 where
+ * cp_bench_private_bytes() cannot read it. */
+double cp_bench_children_private_bytes(int n, guint64 work);
+
 /* ---- Output ------------------------------------------------------------ */
 
 /* "Cores: N", then a line saying how figures are measured. */

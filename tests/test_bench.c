@@ -386,6 +386,47 @@ Test(bench, fresh_child_failure_is_reported, .timeout = 30)
     assert_fresh_child_fails(killed, "fresh child was killed by signal 9");
 }
 
+static double
+growth_of_four_threads(void *data)
+{
+    (void) data;
+    return cp_bench_threads_growth(4, 1000, TRUE);
+}
+
+Test(bench, threads_growth_counts_their_stacks, .timeout = 30)
+{
+    int fds = cp_test_count_open_fds();
+    double grown = cp_bench_in_fresh_child(growth_of_four_threads, NULL);
+
+#ifdef __linux__
+    /* Each thread has a stack of its own in the address space: at least
+     * 64 KiB, whatever the stack size limit. */
+    cr_assert_geq(grown, 4 * 65536.0, "4 threads added %.0f bytes", grown);
+#else
+    cr_assert_eq(grown, 0);   /* -1 - -1 */
+#endif
+    cp_test_assert_no_children();
+    cr_assert_eq(cp_test_count_open_fds(), fds);
+}
+
+Test(bench, children_private_bytes_reaps_them_all, .timeout = 30)
+{
+    int fds = cp_test_count_open_fds();
+
+    for (int n = 1; n <= 3; n++) {
+        double bytes = cp_bench_children_private_bytes(n, 1000);
+
+#ifdef __linux__
+        /* Every child writes to some pages of its own (its stack, at least). */
+        cr_assert_geq(bytes, n * 4096.0, "%d children: %.0f bytes", n, bytes);
+#else
+        cr_assert_eq(bytes, -1);
+#endif
+        cp_test_assert_no_children();
+        cr_assert_eq(cp_test_count_open_fds(), fds);
+    }
+}
+
 /* ----------------------------------------------------------------- output */
 
 static void

@@ -73,44 +73,6 @@ static const char *const titles[APPROACHES] = {
 
 /* ---- Memory (Linux: /proc, read by cp_bench) ----------------------------- */
 
-/* The memory test's workers: each does the lesson's task, writes a byte
- * to `ready` and then waits, alive, until end of file on `go`, when the
- * one who reads the memory closes go's write end. */
-static int ready[2], go[2];
-
-static void
-open_pipes(void)
-{
-    if (cp_io_pipe(ready) == -1 || cp_io_pipe(go) == -1)
-        cp_die_errno("pipe");
-}
-
-static void *
-memory_worker(void *arg)
-{
-    CpBenchSlot *result = arg;
-    char byte = 'r';
-
-    result->value = cp_bench_cpu_work(0, MEMORY_WORK);
-    if (cp_io_write_all(ready[1], &byte, 1) == -1)
-        cp_die_errno("write");
-    if (cp_io_read_full(go[0], &byte, 1) == -1)
-        cp_die_errno("read");
-    return NULL;
-}
-
-/* Read a byte from each of n workers; FALSE if one died first. */
-static gboolean
-all_ready(int n)
-{
-    char byte;
-
-    for (int k = 0; k < n; k++)
-        if (cp_io_read_full(ready[0], &byte, 1) != 1)
-            return FALSE;
-    return TRUE;
-}
-
 static gboolean
 never_called(gpointer data)
 {
@@ -125,34 +87,28 @@ typedef struct {
 } MemoryJob;
 
 /* How much this process grows while job->workers workers of the approach
- * exist.  Run by cp_bench_in_fresh_child(): a fresh process has no thread
- * stacks that glibc keeps for reuse, so each thread pays for its own. */
+ * exist, each having done the lesson's task.  Run by
+ * cp_bench_in_fresh_child(): a fresh process has no thread stacks that
+ * glibc keeps for reuse, so each thread pays for its own. */
 static double
 growth(void *data)
 {
     const MemoryJob *job = data;
-    CpBenchSlot *slots = cp_bench_slots_new(job->workers);
-    pthread_t *threads = g_new(pthread_t, job->workers);
-    GMainContext *context = NULL;
+    CpBenchSlot *slots;
+    GMainContext *context;
     double before, after;
-    int s;
 
-    open_pipes();
+    if (job->approach == CP_BENCH_THREADS)
+        return cp_bench_threads_growth(job->workers, MEMORY_WORK, job->virtual_size);
+
+    slots = cp_bench_slots_new(job->workers);
+    context = g_main_context_new();
     (void) cp_bench_private_bytes(0);   /* the first read allocates stdio's buffer */
     before = job->virtual_size ? cp_bench_virtual_bytes() : cp_bench_private_bytes(0);
     if (job->approach == CP_BENCH_SEQUENTIAL) {
         for (int k = 0; k < job->workers; k++)
             slots[k].value = cp_bench_cpu_work(0, MEMORY_WORK);
-    } else if (job->approach == CP_BENCH_THREADS) {
-        for (int k = 0; k < job->workers; k++) {
-            s = pthread_create(&threads[k], NULL, memory_worker, &slots[k]);
-            if (s != 0)
-                cp_die_en(s, "pthread_create");
-        }
-        if (!all_ready(job->workers))
-            cp_die_errno("read");
     } else {   /* the event loop: tasks waiting on their timers */
-        context = g_main_context_new();
         for (int k = 0; k < job->workers; k++) {
             GSource *source = g_timeout_source_new(1000);
 
@@ -162,18 +118,7 @@ growth(void *data)
         }
     }
     after = job->virtual_size ? cp_bench_virtual_bytes() : cp_bench_private_bytes(0);
-    cp_io_close(&go[1]);   /* go */
-    for (int k = 0; k < job->workers && job->approach == CP_BENCH_THREADS; k++) {
-        s = pthread_join(threads[k], NULL);
-        if (s != 0)
-            cp_die_en(s, "pthread_join");
-    }
-    if (context != NULL)
-        g_main_context_unref(context);   /* destroys the sources still attached */
-    cp_io_close(&go[0]);
-    cp_io_close(&ready[0]);
-    cp_io_close(&ready[1]);
-    g_free(threads);
+    g_main_context_unref(context);   /* destroys the sources still attached */
     cp_bench_slots_free(slots);
     return after - before;
 }
@@ -190,49 +135,8 @@ growth_sample(void *job)
 static double
 children_sample(void *data)
 {
-    pid_t children[MEMORY_WORKERS];
-    double bytes = 0;
-    int failed = 0;
-
     (void) data;
-    open_pipes();
-    fflush(stdout);
-    for (int k = 0; k < MEMORY_WORKERS; k++) {
-        children[k] = fork();
-        if (children[k] == -1)
-            cp_die_errno("fork");
-        if (children[k] == 0) {
-            char byte = 'r';
-
-            /* Only the parent may keep go's write end, or no child would
-             * see end of file; ready's goes with the child once it has
-             * written, so the parent's read cannot wait for ever. */
-            cp_io_close(&go[1]);
-            cp_io_close(&ready[0]);
-            (void) cp_bench_cpu_work(0, MEMORY_WORK);
-            if (cp_io_write_all(ready[1], &byte, 1) == -1)
-                cp_die_errno_child("write");
-            cp_io_close(&ready[1]);
-            if (cp_io_read_full(go[0], &byte, 1) == -1)   /* end of file: go */
-                cp_die_errno_child("read");
-            _exit(EXIT_SUCCESS);
-        }
-    }
-    cp_io_close(&ready[1]);
-    cp_io_close(&go[0]);
-    if (all_ready(MEMORY_WORKERS))
-        for (int k = 0; k < MEMORY_WORKERS; k++)
-            bytes += cp_bench_private_bytes(children[k]);
-    else
-        failed = 1;   /* a child died early: waitpid says how */
-    cp_io_close(&go[1]);   /* go */
-    cp_io_close(&ready[0]);
-    for (int k = 0; k < MEMORY_WORKERS; k++)
-        if (!cp_bench_reap(children[k], "worker process"))
-            failed = 1;
-    if (failed)
-        exit(EXIT_FAILURE);
-    return bytes;
+    return cp_bench_children_private_bytes(MEMORY_WORKERS, MEMORY_WORK);
 }
 
 /* ---- Output -------------------------------------------------------------- */

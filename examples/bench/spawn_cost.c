@@ -172,74 +172,14 @@ sample(void *data)
 
 /* ---- Memory (Linux: /proc, read by cp_bench) ----------------------------- */
 
-/* Threads and children that wait while their memory is read: each
- * writes a byte to `ready`, then reads `go` until end of file. */
-static int ready[2], go[2];
-
-static void *
-announce_and_wait(void *arg)
-{
-    char byte = 'r';
-
-    (void) arg;
-    if (cp_io_write_all(ready[1], &byte, 1) == -1)
-        cp_die_errno("write");
-    if (cp_io_read_full(go[0], &byte, 1) == -1)
-        cp_die_errno("read");
-    return NULL;
-}
-
-static void
-open_pipes(void)
-{
-    if (cp_io_pipe(ready) == -1 || cp_io_pipe(go) == -1)
-        cp_die_errno("pipe");
-}
-
-/* Read one byte from each of n starters; FALSE if one died first. */
-static gboolean
-all_ready(int n)
-{
-    char byte;
-
-    for (int k = 0; k < n; k++)
-        if (cp_io_read_full(ready[0], &byte, 1) != 1)
-            return FALSE;
-    return TRUE;
-}
-
 /* What each of MEMORY_COUNT waiting threads adds, in the address space if
  * *data, else in private pages.  Run by cp_bench_in_fresh_child(): a fresh
  * process has no cached thread stacks to reuse. */
 static double
-thread_memory(void *data)
+thread_memory(void *address_space)
 {
-    gboolean address_space = *(const gboolean *) data;
-    pthread_t threads[MEMORY_COUNT];
-    double before, after;
-    int s;
-
-    open_pipes();
-    (void) cp_bench_private_bytes(0);   /* the first read allocates stdio's buffer */
-    before = address_space ? cp_bench_virtual_bytes() : cp_bench_private_bytes(0);
-    for (int k = 0; k < MEMORY_COUNT; k++) {
-        s = pthread_create(&threads[k], NULL, announce_and_wait, NULL);
-        if (s != 0)
-            cp_die_en(s, "pthread_create");
-    }
-    if (!all_ready(MEMORY_COUNT))
-        cp_die_errno("read");
-    after = address_space ? cp_bench_virtual_bytes() : cp_bench_private_bytes(0);
-    cp_io_close(&go[1]);   /* go */
-    for (int k = 0; k < MEMORY_COUNT; k++) {
-        s = pthread_join(threads[k], NULL);
-        if (s != 0)
-            cp_die_en(s, "pthread_join");
-    }
-    cp_io_close(&go[0]);
-    cp_io_close(&ready[0]);
-    cp_io_close(&ready[1]);
-    return (after - before) / MEMORY_COUNT;
+    return cp_bench_threads_growth(MEMORY_COUNT, 0, *(const gboolean *) address_space)
+           / MEMORY_COUNT;
 }
 
 /* One sample of thread memory, measured in a child forked for it. */
@@ -249,45 +189,13 @@ thread_memory_sample(void *address_space)
     return cp_bench_in_fresh_child(thread_memory, address_space);
 }
 
-/* One sample of process memory: MEMORY_COUNT waiting children. */
+/* One sample of process memory: what each of MEMORY_COUNT waiting
+ * children adds. */
 static double
 process_memory_sample(void *data)
 {
-    pid_t children[MEMORY_COUNT];
-    double bytes = 0;
-    int failed = 0;
-
     (void) data;
-    open_pipes();
-    fflush(stdout);
-    for (int k = 0; k < MEMORY_COUNT; k++) {
-        children[k] = fork();
-        if (children[k] == -1)
-            cp_die_errno("fork");
-        if (children[k] == 0) {
-            /* Only the parent may keep go's write end, and ready's must go
-             * with us: then neither read below can wait for ever. */
-            cp_io_close(&go[1]);
-            cp_io_close(&ready[0]);
-            (void) announce_and_wait(NULL);
-            _exit(EXIT_SUCCESS);
-        }
-    }
-    cp_io_close(&ready[1]);
-    cp_io_close(&go[0]);
-    if (all_ready(MEMORY_COUNT))
-        for (int k = 0; k < MEMORY_COUNT; k++)
-            bytes += cp_bench_private_bytes(children[k]) / MEMORY_COUNT;
-    else
-        failed = 1;   /* a child died early: waitpid says how */
-    cp_io_close(&go[1]);   /* go */
-    cp_io_close(&ready[0]);
-    for (int k = 0; k < MEMORY_COUNT; k++)
-        if (!cp_bench_reap(children[k], "child"))
-            failed = 1;
-    if (failed)
-        exit(EXIT_FAILURE);
-    return bytes;
+    return cp_bench_children_private_bytes(MEMORY_COUNT, 0) / MEMORY_COUNT;
 }
 
 static void
