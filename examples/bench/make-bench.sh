@@ -385,6 +385,35 @@ targets() {
     ' "$out/all.csv"
 }
 
+# How many cores the machine gave this run: processes share nothing, so
+# their CPU-bound speedup at W = cores measures it; threads beside them
+# show whether sharing an address space cost anything.  Read it when a
+# CPU-bound target is missed: on a busy machine, or a virtual one whose
+# host runs other guests, both miss together.
+capacity() {
+    awk -F, '
+        NR == 1 { next }
+        $2 == "cpu" && $10 != "" && ($3 == "threads" || $3 == "processes") && $4 + 0 <= $11 + 0 {
+            if ($4 + 0 > top[$1]) top[$1] = $4 + 0
+            sp[$1, $4 + 0, $3] = $10; cores[$1] = $11
+            if (!($1 in seen)) { seen[$1] = 1; order[++n] = $1 }
+        }
+        END {
+            for (i = 1; i <= n; i++) {
+                b = order[i]; w = top[b]
+                if (w < 2 || !((b, w, "threads") in sp) || !((b, w, "processes") in sp)) continue
+                if (!rows++) {
+                    print "| Benchmark | W | Processes | Cores delivered | Threads | Threads ÷ processes |"
+                    print "|---|---:|---:|---:|---:|---:|"
+                }
+                t = sp[b, w, "threads"]; p = sp[b, w, "processes"]
+                printf "| %s | %d | %.2fx | %.2f of %d | %.2fx | %.2f |\n", b, w, p, p, w, t, t / p
+            }
+            if (!rows) print "No CPU-bound rows with both threads and processes at 2 or more workers."
+        }
+    ' "$out/all.csv"
+}
+
 # One Markdown table per benchmark and section: a row per workers (or
 # param), a column per approach, each cell "median ±half-spread (speedup)"
 # in the unit that suits it (ms, µs, KiB, M/s: items per second).
@@ -583,6 +612,17 @@ model=$(cpu_model)
     echo "## Targets"
     echo
     targets table
+    echo
+    echo "### Cores delivered"
+    echo
+    echo "Processes share nothing, so their CPU-bound speedup with as many"
+    echo "workers as cores is how many cores the machine gave this run; when it"
+    echo "is below 0.95 × cores, the cores were not all free (other programs, or"
+    echo "a virtual machine's host running other guests) and no approach could"
+    echo "meet the CPU-bound targets.  Threads ÷ processes near 1 means the"
+    echo "threads lost nothing by sharing one address space."
+    echo
+    capacity
     echo
     tables
 } >"$out/report.md.tmp"
