@@ -12,6 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+
+#include <glib/gstdio.h>
 
 #include "cp_test.h"
 
@@ -839,4 +842,144 @@ Test(spawn_cost, rejects_bad_input, .timeout = 30)
     run = cp_test_run(SPAWN, "--ops=ten", NULL);
     cp_test_assert_usage_error(run, "'ten'");
     cp_run_free(run);
+}
+
+/* -------------------------------------------- make bench's report (script) */
+
+/* Run make-bench.sh over the CSV files in `dir` (CONPAR_BENCH_REPORT_ONLY:
+ * it runs no benchmark), without gnuplot.  Returns its exit status and
+ * stores its stdout and stderr. */
+static int
+run_report(const char *dir, char **out, char **err)
+{
+    const char *srcdir = g_getenv("CONPAR_SRCDIR");
+    const char *builddir = g_getenv("CONPAR_BUILDDIR");
+    char *script, **env;
+    GError *error = NULL;
+    int status;
+
+    cr_assert_not_null(srcdir, "CONPAR_SRCDIR is not set (make check sets it)");
+    script = g_build_filename(srcdir, "examples", "bench", "make-bench.sh", NULL);
+    {
+        const char *argv[] = { "/bin/sh", script, srcdir, builddir ? builddir : ".", dir, NULL };
+
+        env = g_environ_setenv(g_get_environ(), "CONPAR_BENCH_REPORT_ONLY", "1", TRUE);
+        env = g_environ_setenv(env, "GNUPLOT", "", TRUE);
+        env = g_environ_unsetenv(env, "CONPAR_BENCH_ARGS");
+        env = g_environ_unsetenv(env, "CONPAR_TIME_SCALE");
+        cr_assert(g_spawn_sync(NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL,
+                               out, err, &status, &error),
+                  "spawn: %s", error ? error->message : "?");
+    }
+    g_strfreev(env);
+    g_free(script);
+    cr_assert(WIFEXITED(status), "make-bench.sh did not exit: %#x", status);
+    return WEXITSTATUS(status);
+}
+
+static void
+write_csv(const char *dir, const char *name, const char *rows)
+{
+    char *path = g_strdup_printf("%s/%s.csv", dir, name);
+    char *text = g_strconcat(CSV_HEADER "\n", rows, NULL);
+
+    cr_assert(g_file_set_contents(path, text, -1, NULL), "cannot write %s", path);
+    g_free(text);
+    g_free(path);
+}
+
+static gboolean
+contains_line(const char *text, const char *line)
+{
+    char *want = g_strconcat("\n", line, "\n", NULL);
+    gboolean found = strstr(text, want) != NULL;
+
+    g_free(want);
+    return found;
+}
+
+static void
+remove_dir(const char *dir)
+{
+    GDir *d = g_dir_open(dir, 0, NULL);
+    const char *name;
+
+    cr_assert_not_null(d);
+    while ((name = g_dir_read_name(d)) != NULL) {
+        char *path = g_build_filename(dir, name, NULL);
+
+        cr_assert_eq(g_remove(path), 0, "cannot remove %s", path);
+        g_free(path);
+    }
+    g_dir_close(d);
+    cr_assert_eq(g_rmdir(dir), 0);
+}
+
+/* Known figures in, the targets' verdicts out: a target met, one missed by
+ * a given amount, the "Cores delivered" row, and the summary's counts. */
+Test(make_bench, report_checks_the_targets, .timeout = 30)
+{
+    char *dir = g_dir_make_tmp("conpar-report-XXXXXX", NULL);
+    char *out = NULL, *err = NULL, *path, *report = NULL;
+
+    cr_assert_not_null(dir);
+    write_csv(dir, "thread_vs_process",
+              "thread_vs_process,cpu,sequential,1,1000,0.5,s,0.49,0.51,1,2\n"
+              "thread_vs_process,cpu,threads,1,1000,0.5,s,0.49,0.51,1,2\n"
+              "thread_vs_process,cpu,processes,1,1000,0.5,s,0.49,0.51,1,2\n"
+              "thread_vs_process,cpu,threads,2,1000,0.256,s,0.25,0.26,1.95,2\n"
+              "thread_vs_process,cpu,processes,2,1000,0.416,s,0.41,0.42,1.2,2\n"
+              "thread_vs_process,cpu,threads,4,1000,0.27,s,0.26,0.28,1.85,2\n"
+              "thread_vs_process,cpu,processes,4,1000,0.294,s,0.29,0.3,1.7,2\n");
+    write_csv(dir, "gil_demo",
+              "gil_demo,gil,sequential,1,1000,0.5,s,0.49,0.51,1,2\n"
+              "gil_demo,gil,global_lock,2,1000,0.556,s,0.55,0.56,0.9,2\n"
+              "gil_demo,gil,no_lock,2,1000,0.333,s,0.33,0.34,1.5,2\n");
+    write_csv(dir, "queue_throughput",
+              "queue_throughput,queue,cp_queue,1,1x1@1024,5000000,items/s,4900000,5100000,,2\n"
+              "queue_throughput,queue,gasyncqueue,1,1x1@1024,4000000,items/s,3900000,4100000,,2\n");
+
+    cr_assert_eq(run_report(dir, &out, &err), 0, "stdout: %s\nstderr: %s", out, err);
+    cr_assert_not_null(strstr(out, "bench: targets: 3 met, 2 missed, 2 not checked"), "stdout: %s", out);
+    path = g_build_filename(dir, "report.md", NULL);
+    cr_assert(g_file_get_contents(path, &report, NULL, NULL), "no report.md");
+    cr_assert(contains_line(report,
+              "| CPU-bound threads: speedup ≥ 0.95 × W at W = cores = 2, ≥ 0.9 × cores for W > cores"
+              " | thread_vs_process | met: W=2 1.95x, W=4 1.85x |"), "%s", report);
+    cr_assert(contains_line(report,
+              "| CPU-bound processes: speedup ≥ 0.95 × W at W = cores = 2, ≥ 0.9 × cores for W > cores"
+              " | thread_vs_process | **missed**: W=2 1.20x < 1.90x, W=4 1.70x < 1.80x |"), "%s", report);
+    cr_assert(contains_line(report, "| Global lock: speedup ≤ 1.1x | gil_demo | met: W=2 0.90x |"), "%s", report);
+    cr_assert(contains_line(report,
+              "| No lock: speedup ≥ 0.95 × min(W, cores) | gil_demo | **missed**: W=2 1.50x < 1.90x |"),
+              "%s", report);
+    cr_assert(contains_line(report, "| cp_queue at capacity 1024, 1→1: at least as fast as GAsyncQueue"
+                                    " | queue_throughput | met: 5e+06 against 4e+06 items/s |"), "%s", report);
+    cr_assert(contains_line(report, "| thread_vs_process | 2 | 1.20x | 1.20 of 2 | 1.95x | 1.62 |"),
+              "%s", report);
+    cr_assert(strstr(out, "plots skipped") != NULL, "stdout: %s", out);
+
+    g_free(report);
+    g_free(path);
+    g_free(out);
+    g_free(err);
+    remove_dir(dir);
+    g_free(dir);
+}
+
+/* A CSV file that does not parse is named, and fails the run. */
+Test(make_bench, report_rejects_bad_csv, .timeout = 30)
+{
+    char *dir = g_dir_make_tmp("conpar-report-XXXXXX", NULL);
+    char *out = NULL, *err = NULL;
+
+    cr_assert_not_null(dir);
+    write_csv(dir, "gil_demo", "gil_demo,gil,sequential,1,1000,fast,s,0.49,0.51,1,2\n");
+    cr_assert_eq(run_report(dir, &out, &err), 1, "stdout: %s\nstderr: %s", out, err);
+    cr_assert_not_null(strstr(err, "bench: gil_demo: bad CSV in"), "stderr: %s", err);
+    cr_assert_not_null(strstr(err, "value, min or max is not a number"), "stderr: %s", err);
+    g_free(out);
+    g_free(err);
+    remove_dir(dir);
+    g_free(dir);
 }

@@ -15,6 +15,10 @@
 #     queue.svg    queue throughput by capacity       } (plots.gp)
 # The report is built from the CSV alone, so it can be rebuilt by hand.
 #
+# CONPAR_BENCH_REPORT_ONLY=1 runs nothing: it rebuilds the report and the
+# plots from the NAME.csv files already in OUTDIR (a missing one is left
+# out of the report).
+#
 # CONPAR_BENCH_ARGS adds options to every benchmark that takes them (as
 # its --help says), for instance
 #     make bench CONPAR_BENCH_ARGS='--repeat=3 --max-workers=16'
@@ -36,6 +40,7 @@ builddir=$2
 out=${3:-bench-results}
 gnuplot=${GNUPLOT:-}
 extra=${CONPAR_BENCH_ARGS:-}
+report_only=${CONPAR_BENCH_REPORT_ONLY:-}
 
 # The order of the report: the lessons' order, then the costs.
 benchmarks="concurrency_vs_parallelism thread_vs_process perf_compare gil_demo queue_throughput spawn_cost"
@@ -82,9 +87,12 @@ check_csv() {
 }
 
 mkdir -p "$out"
-for name in $benchmarks all; do
-    rm -f "$out/$name.csv" "$out/$name.csv.tmp"
-done
+if [ -z "$report_only" ]; then
+    for name in $benchmarks; do
+        rm -f "$out/$name.csv" "$out/$name.csv.tmp"
+    done
+fi
+rm -f "$out/all.csv"
 rm -f "$out/report.md" "$out/speedup.svg" "$out/queue.svg" "$out/speedup.dat" "$out/queue.dat"
 
 # --------------------------------------------------------- run the programs
@@ -97,6 +105,17 @@ for name in $benchmarks; do
     i=$((i + 1))
     prog=$builddir/examples/bench/$name
     csv=$out/$name.csv
+    if [ -n "$report_only" ]; then
+        if [ ! -f "$csv" ]; then
+            echo "bench: [$i/$total] $name: no $csv, left out"
+        elif why=$(check_csv "$csv"); then
+            ok="$ok $name"
+        else
+            echo "bench: $name: bad CSV in $csv ($why)" >&2
+            failed="$failed $name"
+        fi
+        continue
+    fi
     if [ ! -x "$prog" ]; then
         echo "bench: $name: $prog is not built" >&2
         failed="$failed $name"
