@@ -758,7 +758,7 @@ static void *
 gate_thread(void *gate)
 {
     if (!gate_work_and_wait(gate))
-        cp_die_errno("gate");
+        cp_die_errno("ready/go pipe");
     return NULL;
 }
 
@@ -813,7 +813,7 @@ cp_bench_children_private_bytes(int n, guint64 work)
             cp_io_close(&gate.go[1]);
             cp_io_close(&gate.ready[0]);
             if (!gate_work_and_wait(&gate))
-                cp_die_errno_child("gate");
+                cp_die_errno_child("ready/go pipe");
             _exit(EXIT_SUCCESS);
         }
     }
