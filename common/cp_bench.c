@@ -14,6 +14,7 @@
 
 #include "cp_die.h"
 #include "cp_io.h"
+#include "cp_loop.h"
 #include "cp_options.h"
 #include "cp_time.h"
 
@@ -457,14 +458,13 @@ static void
 run_loop(LoopRun *run, gboolean cpu)
 {
     GMainContext *context = g_main_context_new();
-    double wait_ms = cp_time_scaled(1) * 1000;
 
     run->loop = g_main_loop_new(context, FALSE);
     run->remaining = run->workers;
     for (int k = 0; k < run->workers; k++) {
         /* CPU: an idle callback per chunk; I/O: a timer per wait, all at once. */
         GSource *source = cpu ? g_idle_source_new()
-                              : g_timeout_source_new((guint) MIN(wait_ms + 0.5, (double) G_MAXUINT));
+                              : g_timeout_source_new(cp_loop_scaled_ms(1));
 
         g_source_set_callback(source, cpu ? cpu_chunk_callback : wait_done_callback, run, NULL);
         g_source_attach(source, context);
@@ -722,15 +722,23 @@ gate_open(Gate *gate, guint64 work)
     gate->work = work;
 }
 
-/* The worker's side: FALSE, with errno set, if a read or write failed. */
+/* The worker's side, in two steps: do the work and say so, then wait for
+ * "go".  Each returns FALSE, with errno set, if its write or read failed. */
 static gboolean
-gate_work_and_wait(Gate *gate)
+gate_work_and_announce(Gate *gate)
 {
     char byte = 'r';
 
     (void) cp_bench_cpu_work(0, gate->work);
-    return cp_io_write_all(gate->ready[1], &byte, 1) != -1
-        && cp_io_read_full(gate->go[0], &byte, 1) != -1;
+    return cp_io_write_all(gate->ready[1], &byte, 1) != -1;
+}
+
+static gboolean
+gate_wait(Gate *gate)
+{
+    char byte;
+
+    return cp_io_read_full(gate->go[0], &byte, 1) != -1;
 }
 
 /* The holder's side: a byte from each of n workers; FALSE if one died. */
@@ -757,7 +765,7 @@ gate_close(Gate *gate)
 static void *
 gate_thread(void *gate)
 {
-    if (!gate_work_and_wait(gate))
+    if (!gate_work_and_announce(gate) || !gate_wait(gate))
         cp_die_errno("ready/go pipe");
     return NULL;
 }
@@ -812,8 +820,11 @@ cp_bench_children_private_bytes(int n, guint64 work)
              * written, so the parent's read cannot wait for ever. */
             cp_io_close(&gate.go[1]);
             cp_io_close(&gate.ready[0]);
-            if (!gate_work_and_wait(&gate))
-                cp_die_errno_child("ready/go pipe");
+            if (!gate_work_and_announce(&gate))
+                cp_die_errno_child("write to the ready pipe");
+            cp_io_close(&gate.ready[1]);
+            if (!gate_wait(&gate))
+                cp_die_errno_child("read from the go pipe");
             _exit(EXIT_SUCCESS);
         }
     }

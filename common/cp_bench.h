@@ -93,8 +93,9 @@ typedef struct {
 
 /* Parse the common options, the program's own `entries` (may be NULL) and
  * --time-scale; reject positional arguments.  With CP_BENCH_WITH_SIZE and no
- * --size, calibrate the size (about a second of work, after every option
- * is known good). */
+ * --size, calibrate the size (CP_BENCH_TARGET_SECONDS of work, once the
+ * common options are known good; a program checks its own entries after
+ * this call). */
 void cp_bench_parse(int *argc, char ***argv, const char *summary,
                     const GOptionEntry *entries, guint flags,
                     CpBenchOptions *options);
