@@ -59,6 +59,33 @@ Test(producer_consumer, stops_by_sentinel, .timeout = 30)
     cp_run_free(run);
 }
 
+/* At scale 0 the consumer's 1 s timeout is 0: it may give up while the
+ * producer still has items.  Then it closes the queue, and the run must
+ * end (not hang on a full queue) and account for every item: each one
+ * produced is consumed or counted as lost, and a loss exits 1. */
+Test(producer_consumer, consumer_giving_up_loses_nothing_silently, .timeout = 60)
+{
+    for (int r = 0; r < 20; r++) {
+        CpRun *run = cp_test_run("queues/producer_consumer", "--time-scale=0", NULL);
+        guint produced = cp_test_count_prefix(run, "Produced: ");
+        guint consumed = cp_test_count_prefix(run, "Consumed: ");
+        unsigned long lost = 0;
+
+        cr_assert_leq(consumed, produced, "%s", run->out);
+        if (run->status == 0) {
+            cr_assert_eq(produced, 10, "%s", run->out);
+            cr_assert_eq(consumed, 10, "%s", run->out);
+            cr_assert_str_empty(run->err);
+        } else {
+            cr_assert_eq(run->status, 1, "status %d: %s", run->status, run->err);
+            cr_assert_eq(sscanf(run->err, "producer_consumer: %lu items were never consumed", &lost), 1,
+                         "stderr: %s", run->err);
+            cr_assert_eq(consumed + lost, 10, "%u consumed, %lu lost: %s", consumed, lost, run->out);
+        }
+        cp_run_free(run);
+    }
+}
+
 Test(producer_consumer, rejects_bad_stop, .timeout = 20)
 {
     CpRun *run = cp_test_run("queues/producer_consumer", "--stop=never", NULL);

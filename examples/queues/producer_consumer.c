@@ -12,7 +12,9 @@
  * Look for: every item "Produced" once and "Consumed" once, in order, the
  * producer running ahead of the consumer.  With --stop=timeout (the
  * lesson's way) the consumer quits after waiting 1 s on an empty queue,
- * which is a guess: a producer slower than that would lose items.
+ * which is a guess: a producer slower than that would lose items (the
+ * consumer then closes the queue, so the producer stops instead of
+ * blocking for ever on a full queue, and main counts what was lost).
  * --stop=sentinel ends it exactly: the producer puts NULL (the lesson's
  * None) after the last item.
  *
@@ -32,6 +34,8 @@
 static CpQueue *queue;            /* thread-safe by itself: no lock needed */
 static gboolean stop_by_sentinel; /* set before the threads start */
 
+/* Returns how many items it could not put: a consumer that gave up
+ * closes the queue, or the producer would block for ever on a full one. */
 static void *
 producer(void *arg)
 {
@@ -39,14 +43,17 @@ producer(void *arg)
     for (int i = 0; i < ITEMS; i++) {
         char *item = g_strdup_printf("Item-%d", i);
 
-        cp_queue_put(queue, item);   /* blocks while 5 items wait */
+        if (cp_queue_put(queue, item) == CP_QUEUE_CLOSED) {   /* blocks while 5 wait */
+            g_free(item);
+            return GINT_TO_POINTER(ITEMS - i);
+        }
         /* Not item: the consumer may have freed it already. */
         printf("Produced: Item-%d\n", i);
         cp_sleep(0.1);
     }
     if (stop_by_sentinel)
-        cp_queue_put(queue, NULL);
-    return NULL;
+        (void) cp_queue_put(queue, NULL);   /* never closed in this mode */
+    return GINT_TO_POINTER(0);
 }
 
 static void *
@@ -57,12 +64,12 @@ consumer(void *arg)
     (void) arg;
     for (;;) {
         if (stop_by_sentinel) {
-            cp_queue_get(queue, (gpointer *) &item);
-            if (item == NULL)
+            if (cp_queue_get(queue, (gpointer *) &item) != CP_QUEUE_OK || item == NULL)
                 break;
         } else if (cp_queue_get_timeout(queue, (gpointer *) &item,
                                         cp_time_scaled(1.0)) == CP_QUEUE_TIMEOUT) {
-            break;   /* the lesson's queue.Empty */
+            cp_queue_close(queue);   /* the lesson's queue.Empty: no more gets */
+            break;
         }
         printf("Consumed: %s\n", item);
         g_free(item);
@@ -103,7 +110,8 @@ main(int argc, char *argv[])
     if (s != 0)
         cp_die_en(s, "pthread_create");
 
-    s = pthread_join(producer_thread, NULL);
+    void *not_put;
+    s = pthread_join(producer_thread, &not_put);
     if (s != 0)
         cp_die_en(s, "pthread_join");
     s = pthread_join(consumer_thread, NULL);
@@ -111,9 +119,9 @@ main(int argc, char *argv[])
         cp_die_en(s, "pthread_join");
 
     /* The timeout is a guess; if it guessed wrong, say what it cost. */
-    gsize lost = cp_queue_size(queue);
+    gsize lost = cp_queue_size(queue) + (gsize) GPOINTER_TO_INT(not_put);
     gpointer item;
-    while (lost > 0 && cp_queue_get_timeout(queue, &item, 0) == CP_QUEUE_OK)
+    while (cp_queue_get_timeout(queue, &item, 0) == CP_QUEUE_OK)   /* closed: drains */
         g_free(item);
     cp_queue_free(queue);
     if (lost > 0) {
