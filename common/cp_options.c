@@ -110,19 +110,22 @@ cp_options_parse(int *argc, char ***argv, const char *parameter_string,
     }
     g_option_context_free(context);
 
-    /* The "--" that ends options is left in argv by GOption; drop it. */
-    if (*argc > 1 && g_strcmp0((*argv)[1], "--") == 0) {
-        for (int i = 1; i < *argc; i++)
-            (*argv)[i] = (*argv)[i + 1];
-        (*argc)--;
-    }
+    /* GOption leaves the "--" that ends the options in argv (wherever it
+     * stood, when an argument after it starts with '-'); drop the first. */
+    for (int i = 1; i < *argc; i++)
+        if (g_strcmp0((*argv)[i], "--") == 0) {
+            for (int j = i; j < *argc; j++)
+                (*argv)[j] = (*argv)[j + 1];
+            (*argc)--;
+            break;
+        }
 
     if (scale_text) {
-        scale = cp_options_parse_double(scale_text, 0, 1e6, "--time-scale");
+        scale = cp_options_parse_double(scale_text, 0, CP_TIME_SCALE_MAX, "--time-scale");
         g_free(scale_text);
     } else if (!cp_time_scale_from_env(&scale)) {
-        cp_options_fail("CONPAR_TIME_SCALE '%s' is not a number >= 0",
-                        g_getenv("CONPAR_TIME_SCALE"));
+        cp_options_fail("CONPAR_TIME_SCALE '%s' is not a number in 0..%g",
+                        g_getenv("CONPAR_TIME_SCALE"), CP_TIME_SCALE_MAX);
     }
     cp_time_set_scale(scale);
 

@@ -44,7 +44,8 @@ cp_time_scale_from_env(double *out)
     }
     errno = 0;
     value = g_ascii_strtod(text, &end);
-    if (errno != 0 || end == text || *end != '\0' || !isfinite(value) || value < 0)
+    if (errno != 0 || end == text || *end != '\0' || !isfinite(value) || value < 0
+        || value > CP_TIME_SCALE_MAX)
         return FALSE;
     *out = value;
     return TRUE;
@@ -84,6 +85,7 @@ cp_sleep_real(double seconds)
 
     if (!(seconds > 0))
         return;
+    seconds = MIN(seconds, 1e9);
     req.tv_sec = (time_t) seconds;
     req.tv_nsec = (long) ((seconds - (double) req.tv_sec) * 1e9);
     if (req.tv_nsec >= 1000000000L)

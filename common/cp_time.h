@@ -23,8 +23,12 @@ double cp_time_scale(void);
 /* Set the time scale; cp_options_parse() calls this for --time-scale. */
 void cp_time_set_scale(double scale);
 
+/* The largest time scale accepted, from --time-scale or the environment:
+ * a one-second wait then lasts under 12 days. */
+#define CP_TIME_SCALE_MAX 1e6
+
 /* Read CONPAR_TIME_SCALE: TRUE and *scale set when it is absent (1.0) or a
- * valid number >= 0; FALSE when it is set to anything else. */
+ * valid number in 0..CP_TIME_SCALE_MAX; FALSE when it is anything else. */
 gboolean cp_time_scale_from_env(double *scale);
 
 /* seconds * the time scale: the real length of a simulated wait. */
@@ -33,7 +37,8 @@ double cp_time_scaled(double seconds);
 /* Sleep for `seconds` of simulated time (scaled), resuming after signals. */
 void cp_sleep(double seconds);
 
-/* Sleep for `seconds` of real time, not scaled. */
+/* Sleep for `seconds` of real time, not scaled (at most 10^9 s: longer
+ * would not fit every time_t, and is for ever to a person anyway). */
 void cp_sleep_real(double seconds);
 
 #endif

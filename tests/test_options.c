@@ -66,6 +66,22 @@ Test(options, double_dash_allows_negative_inputs, .timeout = 10)
     g_free(argv);
 }
 
+/* GOption keeps a "--" where it stood when a later argument starts with
+ * '-': it is dropped there too, and a second one is an input. */
+Test(options, double_dash_after_an_input, .timeout = 10)
+{
+    const char *args[] = { "prog", "2", "--", "-1", "--" };
+    int argc;
+    char **argv;
+
+    parse(5, args, NULL, NULL, &argc, &argv);
+    cr_assert_eq(argc, 4);
+    cr_assert_str_eq(argv[1], "2");
+    cr_assert_str_eq(argv[2], "-1");
+    cr_assert_str_eq(argv[3], "--");
+    g_free(argv);
+}
+
 Test(options, program_entries, .timeout = 10)
 {
     gboolean quiet = FALSE;

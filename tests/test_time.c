@@ -57,7 +57,7 @@ Test(time, scale_from_environment, .timeout = 10)
 
 Test(time, bad_environment_is_refused, .timeout = 10)
 {
-    const char *bad[] = { "fast", "-1", "0.5x", "inf", "nan" };
+    const char *bad[] = { "fast", "-1", "0.5x", "inf", "nan", "1e7", "1e300" };
     double scale = 7;
 
     for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
@@ -65,6 +65,15 @@ Test(time, bad_environment_is_refused, .timeout = 10)
         cr_assert_not(cp_time_scale_from_env(&scale), "accepted '%s'", bad[i]);
     }
     cr_assert_float_eq(scale, 7, 1e-12, "a refused value was stored");
+}
+
+Test(time, largest_scale_is_accepted, .timeout = 10)
+{
+    double scale = 7;
+
+    cr_assert_eq(setenv("CONPAR_TIME_SCALE", "1e6", 1), 0);
+    cr_assert(cp_time_scale_from_env(&scale));
+    cr_assert_float_eq(scale, CP_TIME_SCALE_MAX, 1e-6);
 }
 
 Test(time, scale_defaults_to_environment, .timeout = 10)
