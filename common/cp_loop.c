@@ -220,6 +220,12 @@ timer_remove(Timer **timer)
         timer_source_update(ts);
 }
 
+guint
+cp_loop_timers_armed(void)
+{
+    return timer_source ? g_queue_get_length(&timer_source->timers) : 0;
+}
+
 /* ---- Sleeping --------------------------------------------------------- */
 
 /* The GTask holds one reference for the sleep in progress, dropped when it

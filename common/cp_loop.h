@@ -84,6 +84,10 @@ void cp_loop_run_until(GAsyncResult **result);
  * scaled, and rounded up so that a short wait does not become 0. */
 guint cp_loop_scaled_ms(double seconds);
 
+/* How many of cp_loop's timers (sleeps and fetches) the calling thread's
+ * loop has armed now: a cancelled sleep leaves none behind. */
+guint cp_loop_timers_armed(void);
+
 /* ---- Sleeping --------------------------------------------------------- */
 
 /* asyncio.sleep(seconds), scaled.  Cancelling `cancellable` removes the

@@ -156,11 +156,16 @@ Test(loop, cancelled_sleep_ends_and_removes_its_timer, .timeout = 20)
 
     cp_time_set_scale(1.0);
     start = cp_time_now();
+    cr_assert_eq(cp_loop_timers_armed(), 0);
     cp_loop_sleep_async(1000.0, cancellable, cp_loop_store_result, &result);
+    cp_loop_sleep_async(0.0, NULL, NULL, NULL);   /* due at once */
+    cr_assert_eq(cp_loop_timers_armed(), 2);
     for (int i = 0; i < 3; i++)
         g_main_context_iteration(NULL, FALSE);
     cr_assert_null(result, "a 1000 s sleep ended at once");
+    cr_assert_eq(cp_loop_timers_armed(), 1, "the due sleep's timer is still armed");
     g_cancellable_cancel(cancellable);
+    cr_assert_eq(cp_loop_timers_armed(), 0, "cancelling left the timer armed");
     cp_loop_run_until(&result);
     cr_assert(!cp_loop_sleep_finish(result, &error));
     cr_assert(g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED), "error: %s",

@@ -31,40 +31,6 @@
 
 #define N_TASKS 3
 
-/* Only the loop's one thread touches this: no lock. */
-static guint timers_on_loop;   /* fetches whose sleep has not ended */
-
-/* Where a counted fetch delivers its result. */
-typedef struct {
-    GAsyncReadyCallback callback;
-    gpointer user_data;
-} Forward;
-
-/* The fetch has ended, by its timer or, with G_IO_ERROR_CANCELLED, by
- * cancellation: its timer is off the loop. */
-static void
-fetch_ended(GObject *source, GAsyncResult *result, gpointer user_data)
-{
-    Forward forward = *(Forward *) user_data;
-
-    g_free(user_data);
-    timers_on_loop--;
-    forward.callback(source, result, forward.user_data);
-}
-
-/* fetch_data(url), counting the timers it leaves on the loop. */
-static void
-counted_fetch_async(gpointer arg, GCancellable *cancellable,
-                    GAsyncReadyCallback callback, gpointer user_data)
-{
-    Forward *forward = g_new(Forward, 1);
-
-    forward->callback = callback;
-    forward->user_data = user_data;
-    timers_on_loop++;
-    cp_loop_fetch_async(arg, cancellable, fetch_ended, forward);
-}
-
 /* What main() and first_completed() share. */
 typedef struct {
     CpLoopGroup *tasks;
@@ -109,7 +75,7 @@ create_tasks(CpLoopFetch *fetches)
     CpLoopGroup *tasks = cp_loop_group_new(g_free);
 
     for (int i = 0; i < N_TASKS; i++)
-        cp_loop_group_start(tasks, counted_fetch_async, &fetches[i]);
+        cp_loop_group_start(tasks, cp_loop_fetch_async, &fetches[i]);
     return tasks;
 }
 
@@ -177,7 +143,8 @@ main(int argc, char *argv[])
             cancelled++;
         }
     }
-    printf("Timers left on the loop: %u\n", timers_on_loop);
+    guint timers_left = cp_loop_timers_armed();   /* cancelled: none */
+    printf("Timers left on the loop: %u\n", timers_left);
     for (int i = 1; i < N_TASKS; i++) {
         fastest = MIN(fastest, first[i].seconds);
         slowest = MAX(slowest, first[i].seconds);
@@ -186,7 +153,7 @@ main(int argc, char *argv[])
            lesson_seconds_since(start), fastest, slowest);
     cp_loop_group_unref(wait.tasks);
 
-    if (cancelled != N_TASKS - 1 || timers_on_loop != 0) {
+    if (cancelled != N_TASKS - 1 || timers_left != 0) {
         fprintf(stderr, "wait_tasks: expected 2 tasks cancelled and no timer left\n");
         return EXIT_FAILURE;
     }
