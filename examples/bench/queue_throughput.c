@@ -365,8 +365,8 @@ main(int argc, char *argv[])
     if (opt.csv)
         return EXIT_SUCCESS;
     if (opt.cores < 2 * shapes[1])
-        printf("* %d threads on %d cores: producers and consumers take turns\n",
-               2 * shapes[1], opt.cores);
+        printf("* more threads (producers + consumers) than cores (%d): they take turns\n",
+               opt.cores);
     printf("GAsyncQueue has no capacity: at 5, 64 and 1024 a second GAsyncQueue of that many\n"
            "tokens bounds it (a producer takes a token before each push, a consumer gives it back).\n");
     if (no_async)
