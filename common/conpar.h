@@ -2,7 +2,7 @@
  *
  * It holds only what is incidental to the lessons: checking calls
  * (cp_die), timing and scaled waits (cp_time), option parsing (cp_options),
- * printing like Python (cp_format), and, once the lessons on them have been
+ * printing like Python (cp_format), whole reads and writes (cp_io), and, once the lessons on them have been
  * taught, queues (cp_queue), pools (cp_executor, cp_procpool), pipes
  * between processes (cp_channel), memory and locks shared between
  * processes (cp_shm), the event loop's tasks (cp_loop) and the benchmarks'
