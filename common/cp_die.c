@@ -27,13 +27,19 @@ cp_die_errno(const char *what)
 void
 cp_die_errno_child(const char *what)
 {
+    cp_die_en_child(errno, what);
+}
+
+void
+cp_die_en_child(int en, const char *what)
+{
     char line[256];
     int n;
 
     /* No stdio, no exit(): the child must not flush buffers it inherited. */
     n = snprintf(line, sizeof line, "%s: %s failed in child %ld: %s\n",
                  g_get_prgname() ? g_get_prgname() : "conpar", what,
-                 (long) getpid(), strerror(errno));
+                 (long) getpid(), strerror(en));
     if (n > 0 && write(STDERR_FILENO, line, MIN((size_t) n, sizeof line - 1)) < 0)
         _exit(EXIT_FAILURE);
     _exit(EXIT_FAILURE);

@@ -27,6 +27,8 @@ G_NORETURN void cp_die_errno(const char *what);
 /* The same, for a forked child: _exit() without flushing stdio buffers that
  * the child shares with its parent. */
 G_NORETURN void cp_die_errno_child(const char *what);
+/* ... and for an error number a call returned (pthread_mutex_lock). */
+G_NORETURN void cp_die_en_child(int en, const char *what);
 
 /* After waitpid(): TRUE if the child exited with status 0.  Otherwise say
  * on stderr how it ended, naming it as the format says ("prog: child 2

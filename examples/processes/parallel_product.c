@@ -104,7 +104,8 @@ main(int argc, char *argv[])
         if (children[i] == -1)
             cp_die_errno("fork");
         if (children[i] == 0) {
-            close(fds[0]);
+            if (close(fds[0]) == -1)
+                cp_die_errno_child("close");
             sublist_multiply(fds[1], i, (int64_t) i * size + 1, (int64_t) (i + 1) * size);
         }
     }

@@ -75,9 +75,11 @@ main(int argc, char *argv[])
         if (children[i] == 0) {
             /* Our read end, and the read ends of earlier siblings' pipes,
              * are not ours to keep open. */
-            close(fds[0]);
+            if (close(fds[0]) == -1)
+                cp_die_errno_child("close");
             for (int j = 0; j < i; j++)
-                close(read_fds[j]);
+                if (close(read_fds[j]) == -1)
+                    cp_die_errno_child("close");
             sublist_add(fds[1], (int64_t) i * size + 1, (int64_t) (i + 1) * size);
         }
         if (close(fds[1]) == -1)   /* so read() sees end of file if the child dies */
@@ -89,9 +91,7 @@ main(int argc, char *argv[])
         int64_t sum;
         ssize_t n;
 
-        do
-            n = read(read_fds[i], &sum, sizeof sum);
-        while (n == -1 && errno == EINTR);
+        n = cp_io_read_full(read_fds[i], &sum, sizeof sum);   /* resumes after EINTR */
         if (n == -1)
             cp_die_errno("read");
         if (n == (ssize_t) sizeof sum)

@@ -36,16 +36,18 @@ struct shared {
 static void
 synchronized_worker(struct shared *sh, int process_id, int increments)
 {
+    int s;
+
     for (int k = 0; k < increments; k++) {
-        /* pthread calls return their error number; the _child variant of
-         * cp_die reports errno and _exit()s. */
-        if ((errno = pthread_mutex_lock(&sh->lock)) != 0)
-            cp_die_errno_child("pthread_mutex_lock");
+        s = pthread_mutex_lock(&sh->lock);
+        if (s != 0)
+            cp_die_en_child(s, "pthread_mutex_lock");
         sh->counter += 1;   /* read, add, write back: no other process in between */
         printf("Process %d: counter = %d\n", process_id, sh->counter);
         fflush(stdout);     /* inside the lock, so the values print in order */
-        if ((errno = pthread_mutex_unlock(&sh->lock)) != 0)
-            cp_die_errno_child("pthread_mutex_unlock");
+        s = pthread_mutex_unlock(&sh->lock);
+        if (s != 0)
+            cp_die_en_child(s, "pthread_mutex_unlock");
         cp_sleep(0.1);
     }
 }
