@@ -31,6 +31,14 @@ cp_time_since(double start)
     return cp_time_now() - start;
 }
 
+double
+cp_time_since_unscaled(double start)
+{
+    double s = cp_time_scale();
+
+    return s > 0 ? cp_time_since(start) / s : 0;
+}
+
 gboolean
 cp_time_scale_from_env(double *out)
 {

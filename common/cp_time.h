@@ -17,6 +17,10 @@ double cp_time_now(void);
 /* Seconds elapsed since an earlier cp_time_now(). */
 double cp_time_since(double start);
 
+/* The same on the lesson's clock, before the time scale: how long the
+ * simulated waits took as the lesson counts them (0 at scale 0). */
+double cp_time_since_unscaled(double start);
+
 /* The current time scale (>= 0). */
 double cp_time_scale(void);
 

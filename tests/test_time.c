@@ -82,3 +82,16 @@ Test(time, scale_defaults_to_environment, .timeout = 10)
     cr_assert_eq(setenv("CONPAR_TIME_SCALE", "0.5", 1), 0);
     cr_assert_float_eq(cp_time_scale(), 0.5, 1e-12);
 }
+
+Test(time, since_unscaled_is_on_the_lessons_clock, .timeout = 10)
+{
+    double start;
+
+    cp_time_set_scale(0.5);
+    start = cp_time_now();
+    cp_sleep(0.1);   /* 0.05 s of real time */
+    cr_assert_geq(cp_time_since_unscaled(start), 0.1);
+    cr_assert_lt(cp_time_since_unscaled(start), 5.0);
+    cp_time_set_scale(0);
+    cr_assert_eq(cp_time_since_unscaled(start), 0, "no clock at scale 0");
+}

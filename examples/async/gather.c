@@ -48,11 +48,11 @@ gather_fetches(const char *title, const char *label, const char *const urls[N_FE
 
     printf("%s\n", title);
     start = cp_time_now();
-    for (int i = 0; i < N_FETCHES; i++) {
+    for (int i = 0; i < N_FETCHES; i++)
         fetches[i].url = urls[i];
-        fetches[i].seconds = g_rand_double_range(rng, 0.5, 2.0);   /* random.uniform(0.5, 2.0) */
+    cp_loop_fetch_draw(fetches, N_FETCHES, rng);   /* random.uniform(0.5, 2.0) */
+    for (int i = 0; i < N_FETCHES; i++)
         cp_loop_group_start(group, cp_loop_fetch_async, &fetches[i]);
-    }
     cp_loop_gather_async(group, FALSE, NULL, cp_loop_store_result, &result);
     cp_loop_run_until(&result);   /* the loop serves all three timers */
     if (!cp_loop_gather_finish(result, &error)) {
@@ -60,7 +60,7 @@ gather_fetches(const char *title, const char *label, const char *const urls[N_FE
         exit(EXIT_FAILURE);
     }
     /* Real seconds back to the lesson's seconds. */
-    took = cp_time_scale() > 0 ? cp_time_since(start) / cp_time_scale() : 0;
+    took = cp_time_since_unscaled(start);
 
     for (int i = 0; i < N_FETCHES; i++) {
         char *want = g_strdup_printf("Data from %s", urls[i]);

@@ -34,13 +34,6 @@
 
 #define N_TASKS 3
 
-/* Seconds since `start` on the lesson's clock (before the time scale). */
-static double
-lesson_seconds_since(double start)
-{
-    return cp_time_scale() > 0 ? cp_time_since(start) / cp_time_scale() : 0;
-}
-
 /* async with asyncio.timeout(seconds): await all of them.  FALSE when the
  * deadline passed first; the tasks that ended in time keep their values.
  * *took: how long the wait lasted, in the lesson's seconds. */
@@ -53,7 +46,7 @@ wait_with_timeout(CpLoopGroup *tasks, double seconds, double *took)
 
     cp_loop_wait_async(tasks, CP_LOOP_ALL_COMPLETED, seconds, NULL, cp_loop_store_result, &result);
     cp_loop_run_until(&result);
-    *took = lesson_seconds_since(start);
+    *took = cp_time_since_unscaled(start);
     gboolean in_time = cp_loop_wait_finish(result, &error);
     g_object_unref(result);
     if (!in_time && !g_error_matches(error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)) {

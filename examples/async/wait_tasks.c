@@ -79,13 +79,6 @@ create_tasks(CpLoopFetch *fetches)
     return tasks;
 }
 
-/* Seconds since `start` on the lesson's clock (before the time scale). */
-static double
-lesson_seconds_since(double start)
-{
-    return cp_time_scale() > 0 ? cp_time_since(start) / cp_time_scale() : 0;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -150,7 +143,7 @@ main(int argc, char *argv[])
         slowest = MAX(slowest, first[i].seconds);
     }
     printf("Took %.2f s, about the fastest fetch (%.2f s), not the slowest (%.2f s)\n",
-           lesson_seconds_since(start), fastest, slowest);
+           cp_time_since_unscaled(start), fastest, slowest);
     cp_loop_group_unref(wait.tasks);
 
     if (cancelled != N_TASKS - 1 || timers_left != 0) {
