@@ -363,6 +363,7 @@ Test(square_process_pool, map_keeps_input_order, .timeout = 20)
         run = cp_test_runv("pools/square_process_pool", (const char *const *) args->pdata);
         cp_test_assert_ok(run);
         cr_assert_eq(run->n_lines, 3);
+        cr_assert(g_str_has_prefix(run->lines[0], "Squared numbers: "), "%s", run->lines[0]);
         cr_assert_str_eq(run->lines[0] + strlen("Squared numbers: "), squares, "-w %s", workers[w]);
         cr_assert_str_eq(run->lines[2], want, "-w %s", workers[w]);
         cp_run_free(run);

@@ -75,8 +75,9 @@ int
 main(int argc, char *argv[])
 {
     int workers = 4, s;
+    char *iterations_text = NULL;
     GOptionEntry entries[] = {
-        { "iterations", 'n', 0, G_OPTION_ARG_INT, &iterations,
+        { "iterations", 'n', 0, G_OPTION_ARG_STRING, &iterations_text,
           "Increment/decrement pairs per thread, 1..10000000 (default 100000)", "N" },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
           "Print only the final value", NULL },
@@ -88,8 +89,9 @@ main(int argc, char *argv[])
                      entries, &workers);
     if (argc > 1)
         cp_options_fail("unexpected argument '%s'", argv[1]);
-    if (iterations < 1 || iterations > 10000000)
-        cp_options_fail("--iterations '%d' is out of range (1..10000000)", iterations);
+    if (iterations_text)
+        iterations = (int) cp_options_parse_int(iterations_text, 1, 10000000, "--iterations");
+    g_free(iterations_text);
 
     pthread_t *threads = g_new(pthread_t, workers);
     for (int i = 0; i < workers; i++) {
