@@ -49,8 +49,6 @@ cp_bench_parse(int *argc, char ***argv, const char *summary,
 
     cp_options_parse(argc, argv, "", summary, (GOptionEntry *) (void *) all->data, NULL);
     g_array_free(all, TRUE);
-    if (*argc > 1)
-        cp_options_fail("unexpected argument '%s'", (*argv)[1]);
 
     memset(options, 0, sizeof *options);
     options->repeat = CP_BENCH_REPEAT_DEFAULT;

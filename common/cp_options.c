@@ -120,6 +120,10 @@ cp_options_parse(int *argc, char ***argv, const char *parameter_string,
             break;
         }
 
+    /* A program that takes no inputs says so with parameter_string "". */
+    if ((parameter_string == NULL || *parameter_string == '\0') && *argc > 1)
+        cp_options_fail("unexpected argument '%s'", (*argv)[1]);
+
     if (scale_text) {
         scale = cp_options_parse_double(scale_text, 0, CP_TIME_SCALE_MAX, "--time-scale");
         g_free(scale_text);

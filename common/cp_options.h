@@ -4,7 +4,8 @@
  *     GOptionEntry entries[] = { ...program's own...,  G_OPTION_ENTRY_NULL };
  *     cp_options_parse(&argc, &argv, "[N...]",
  *                      "Compute factorials in threads.", entries, &workers);
- *     // argv[1..argc-1] are now the positional inputs
+ *     // argv[1..argc-1] are now the positional inputs; a program that
+ *     // takes none passes "" and any argument left fails as below
  *
  * cp_options_parse() adds --time-scale=F (default: CONPAR_TIME_SCALE, else
  * 1.0) and, when `workers` is not NULL, -w/--workers=N (1..1024); --help

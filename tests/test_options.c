@@ -220,3 +220,30 @@ Test(options, rand_seed_too_big, .exit_code = 2, .timeout = 10)
 {
     cp_options_rand_new("4294967296");
 }
+
+/* A program that takes no inputs passes "": an argument left over fails. */
+Test(options, no_inputs_rejects_an_argument, .exit_code = 2, .timeout = 10)
+{
+    const char *args[] = { "prog", "--time-scale=0.5", "extra" };
+    char **argv = g_new0(char *, 4);
+    int argc = 3;
+
+    for (int i = 0; i < 3; i++)
+        argv[i] = (char *) args[i];
+    cp_options_parse(&argc, &argv, "", "test program", NULL, NULL);
+    cr_assert_fail("'extra' was accepted");
+}
+
+Test(options, no_inputs_accepts_options_only, .timeout = 10)
+{
+    const char *args[] = { "prog", "--time-scale=0.5" };
+    char **argv = g_new0(char *, 3);
+    int argc = 2;
+
+    for (int i = 0; i < 2; i++)
+        argv[i] = (char *) args[i];
+    cp_options_parse(&argc, &argv, "", "test program", NULL, NULL);
+    cr_assert_eq(argc, 1);
+    cr_assert_float_eq(cp_time_scale(), 0.5, 1e-12);
+    g_free(argv);
+}

@@ -44,8 +44,6 @@ main(int argc, char *argv[])
     cp_options_parse(&argc, &argv, "",
                      "Print each task's result as soon as it ends, in the order they end.",
                      entries, NULL);
-    if (argc > 1)
-        cp_options_fail("unexpected argument '%s'", argv[1]);
     GRand *rng = cp_options_rand_new(seed_text);
     g_free(seed_text);
     cp_loop_fetch_draw(fetches, N_TASKS, rng);

@@ -99,8 +99,6 @@ main(int argc, char *argv[])
     cp_options_parse(&argc, &argv, "",
                      "Gather simulated fetches of random length on one event loop.",
                      entries, NULL);
-    if (argc > 1)
-        cp_options_fail("unexpected argument '%s'", argv[1]);
     rng = cp_options_rand_new(seed_text);
     g_free(seed_text);
 

@@ -72,8 +72,6 @@ main(int argc, char *argv[])
     cp_options_parse(&argc, &argv, "",
                      "Cancel the waiter of a shielded task: the task itself runs to its end.",
                      NULL, NULL);
-    if (argc > 1)
-        cp_options_fail("unexpected argument '%s'", argv[1]);
 
     printf("Async with asyncio.shield:\n");
     CpLoopGroup *work = cp_loop_group_new(g_free);

@@ -75,8 +75,6 @@ main(int argc, char *argv[])
     cp_options_parse(&argc, &argv, "",
                      "Fetches under a deadline: what has not ended by then is cancelled.",
                      entries, NULL);
-    if (argc > 1)
-        cp_options_fail("unexpected argument '%s'", argv[1]);
     GRand *rng = cp_options_rand_new(seed_text);
     g_free(seed_text);
     cp_loop_fetch_draw(&one, 1, rng);

@@ -98,8 +98,6 @@ main(int argc, char *argv[])
     cp_options_parse(&argc, &argv, "",
                      "Wait for all tasks, then for the first one, cancelling the rest.",
                      entries, NULL);
-    if (argc > 1)
-        cp_options_fail("unexpected argument '%s'", argv[1]);
     GRand *rng = cp_options_rand_new(seed_text);
     g_free(seed_text);
     cp_loop_fetch_draw(all, N_TASKS, rng);

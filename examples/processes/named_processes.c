@@ -54,8 +54,6 @@ main(int argc, char *argv[])
 
     cp_options_parse(&argc, &argv, "", "Start named worker processes that print their PIDs.",
                      entries, &workers);
-    if (argc > 1)
-        cp_options_fail("unexpected argument '%s'", argv[1]);
     if (show_parent)
         printf("MainProcess (PID: %ld)\n", (long) getpid());
 

@@ -82,8 +82,6 @@ main(int argc, char *argv[])
     cp_options_parse(&argc, &argv, "",
                      "Multiply sublists in child processes; products come back through one pipe.",
                      entries, NULL);
-    if (argc > 1)
-        cp_options_fail("unexpected argument '%s'", argv[1]);
     if (sublists < 1 || sublists > 64)
         cp_options_fail("--sublists '%d' is out of range (1..64)", sublists);
     if (size < 1 || size > 20)

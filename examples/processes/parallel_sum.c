@@ -52,8 +52,6 @@ main(int argc, char *argv[])
 
     cp_options_parse(&argc, &argv, "", "Sum sublists in child processes; results come back through pipes.",
                      entries, NULL);
-    if (argc > 1)
-        cp_options_fail("unexpected argument '%s'", argv[1]);
     if (sublists < 1 || sublists > 64)
         cp_options_fail("--sublists '%d' is out of range (1..64)", sublists);
     if (size < 1 || size > 10000000)

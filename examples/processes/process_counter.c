@@ -65,8 +65,6 @@ main(int argc, char *argv[])
 
     cp_options_parse(&argc, &argv, "", "Processes add to a shared counter under a process-shared lock.",
                      entries, &workers);
-    if (argc > 1)
-        cp_options_fail("unexpected argument '%s'", argv[1]);
     if (increments < 1 || increments > 100000)
         cp_options_fail("--increments '%d' is out of range (1..100000)", increments);
 

@@ -102,8 +102,6 @@ main(int argc, char *argv[])
 
     cp_options_parse(&argc, &argv, "", "A producer and a consumer process share a queue over a pipe.",
                      NULL, NULL);
-    if (argc > 1)
-        cp_options_fail("unexpected argument '%s'", argv[1]);
 
     if (cp_channel_init(&queue) == -1)
         cp_die_errno("cp_channel_init");

@@ -56,8 +56,6 @@ main(int argc, char *argv[])
 
     cp_options_parse(&argc, &argv, "", "Processes write into one array in shared memory.",
                      NULL, &workers);
-    if (argc > 1)
-        cp_options_fail("unexpected argument '%s'", argv[1]);
 
     shared_array = cp_shm_new(LENGTH * sizeof *shared_array);   /* zeroed, like Array('i', 10) */
     if (shared_array == NULL)

@@ -103,8 +103,6 @@ main(int argc, char *argv[])
     cp_options_parse(&argc, &argv, "",
                      "Two producer and two consumer threads share one queue.",
                      NULL, NULL);
-    if (argc > 1)
-        cp_options_fail("unexpected argument '%s'", argv[1]);
 
     queue = cp_queue_new(0);   /* unbounded, like queue.Queue() */
     for (int i = 0; i < PRODUCERS; i++)

@@ -94,8 +94,6 @@ main(int argc, char *argv[])
 
     cp_options_parse(&argc, &argv, "", "A producer and a consumer thread share a queue of 5.",
                      entries, NULL);
-    if (argc > 1)
-        cp_options_fail("unexpected argument '%s'", argv[1]);
     if (stop && strcmp(stop, "sentinel") == 0)
         stop_by_sentinel = TRUE;
     else if (stop && strcmp(stop, "timeout") != 0)

@@ -96,8 +96,6 @@ main(int argc, char *argv[])
     cp_options_parse(&argc, &argv, "",
                      "A reader thread reads what a writer thread puts on a queue.",
                      entries, NULL);
-    if (argc > 1)
-        cp_options_fail("unexpected argument '%s'", argv[1]);
 
     queue = cp_queue_new(0);   /* unbounded, like queue.Queue() */
     s = pthread_create(&writer_thread, NULL, queue_worker, NULL);

@@ -87,8 +87,6 @@ main(int argc, char *argv[])
     cp_options_parse(&argc, &argv, "",
                      "Threads increment and decrement one shared variable under a lock.",
                      entries, &workers);
-    if (argc > 1)
-        cp_options_fail("unexpected argument '%s'", argv[1]);
     if (iterations_text)
         iterations = (int) cp_options_parse_int(iterations_text, 1, 10000000, "--iterations");
     g_free(iterations_text);

@@ -92,8 +92,6 @@ main(int argc, char *argv[])
     cp_options_parse(&argc, &argv, "",
                      "Threads count in parallel, then write their results to one file under a lock.",
                      entries, &workers);
-    if (argc > 1)
-        cp_options_fail("unexpected argument '%s'", argv[1]);
 
     const char *path = output ? output : "results.txt";
     fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);

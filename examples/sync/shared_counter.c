@@ -124,8 +124,6 @@ main(int argc, char *argv[])
 
     cp_options_parse(&argc, &argv, "", "Threads add to one shared counter, with or without a lock.",
                      entries, &workers);
-    if (argc > 1)
-        cp_options_fail("unexpected argument '%s'", argv[1]);
     if (increments_text)
         increments = (long) cp_options_parse_int(increments_text, 1, 100000000, "--increments");
     g_free(increments_text);

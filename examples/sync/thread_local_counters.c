@@ -110,8 +110,6 @@ main(int argc, char *argv[])
 
     cp_options_parse(&argc, &argv, "", "Thread-local counters, and why they scale.",
                      entries, &workers);
-    if (argc > 1)
-        cp_options_fail("unexpected argument '%s'", argv[1]);
     if (increments_text)
         increments = (long) cp_options_parse_int(increments_text, 1, 1000000000, "--increments");
     g_free(increments_text);

@@ -77,8 +77,6 @@ main(int argc, char *argv[])
     cp_options_parse(&argc, &argv, "",
                      "Threads as objects: a struct with a name and a run function.",
                      NULL, NULL);
-    if (argc > 1)
-        cp_options_fail("unexpected argument '%s'", argv[1]);
 
     /* t1 = MyThread("Worker-1") */
     Worker t1 = { .name = "Worker-1", .run = my_thread_run };

@@ -59,8 +59,6 @@ main(int argc, char *argv[])
     cp_options_parse(&argc, &argv, "",
                      "Workers sleep a random 1-3 s each, in threads; main joins them all.",
                      entries, &workers);
-    if (argc > 1)
-        cp_options_fail("unexpected argument '%s'", argv[1]);
 
     GRand *rng = cp_options_rand_new(seed_text);   /* no --seed: a new seed each run */
     g_free(seed_text);
