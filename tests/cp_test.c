@@ -174,6 +174,19 @@ cp_test_assert_ok(const CpRun *run)
 }
 
 void
+cp_test_assert_lines(const CpRun *run, const char *const *lines)
+{
+    guint n = 0;
+
+    cp_test_assert_ok(run);
+    while (lines[n] != NULL)
+        n++;
+    cr_assert_eq(run->n_lines, n, "output: %s", run->out);
+    for (guint i = 0; i < n; i++)
+        cr_assert_str_eq(run->lines[i], lines[i], "line %u", i);
+}
+
+void
 cp_test_assert_help(const char *example)
 {
     CpRun *run = cp_test_run(example, "--help", NULL);

@@ -52,6 +52,10 @@ void cp_test_assert_usage_error(const CpRun *run, const char *bad);
 /* Assert that the run exited 0 and wrote nothing on stderr. */
 void cp_test_assert_ok(const CpRun *run);
 
+/* Assert that the run exited 0, wrote nothing on stderr, and printed
+ * exactly these lines (NULL-terminated), in this order. */
+void cp_test_assert_lines(const CpRun *run, const char *const *lines);
+
 /* For tests that fork by themselves: assert that every child was reaped
  * (waitpid finds none, running or zombie). */
 void cp_test_assert_no_children(void);

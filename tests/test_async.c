@@ -12,14 +12,11 @@ Test(greet, lesson_output, .timeout = 20)
 {
     const char *const want[] = {
         "Hello, Alice!", "Hello, Bob!", "Hello, Charlie!",
-        "Goodbye, Alice!", "Goodbye, Bob!", "Goodbye, Charlie!",
+        "Goodbye, Alice!", "Goodbye, Bob!", "Goodbye, Charlie!", NULL
     };
     CpRun *run = cp_test_run("async/greet", NULL);
 
-    cp_test_assert_ok(run);
-    cr_assert_eq(run->n_lines, 6, "output: %s", run->out);
-    for (guint i = 0; i < 6; i++)
-        cr_assert_str_eq(run->lines[i], want[i]);
+    cp_test_assert_lines(run, want);
     cp_run_free(run);
 }
 
@@ -55,15 +52,12 @@ Test(greet, sequential_pairs_take_three_waits, .timeout = 20)
 {
     const char *const want[] = {
         "Hello, Alice!", "Goodbye, Alice!", "Hello, Bob!", "Goodbye, Bob!",
-        "Hello, Charlie!", "Goodbye, Charlie!",
+        "Hello, Charlie!", "Goodbye, Charlie!", NULL
     };
     CpRun *run = cp_test_run("async/greet", "--sequential", NULL);
     double waited;
 
-    cp_test_assert_ok(run);
-    cr_assert_eq(run->n_lines, 6, "output: %s", run->out);
-    for (guint i = 0; i < 6; i++)
-        cr_assert_str_eq(run->lines[i], want[i]);
+    cp_test_assert_lines(run, want);
     cp_run_free(run);
     waited = seconds_waited("async/greet", "0.05", "--sequential");
     cr_assert_geq(waited, 3 * 0.05 - 0.05, "waited %.3f s", waited);

@@ -11,10 +11,9 @@ static void
 assert_single_line(const char *line, const char *example, const char *const *args)
 {
     CpRun *run = cp_test_runv(example, args);
+    const char *const want[] = { line, NULL };
 
-    cp_test_assert_ok(run);
-    cr_assert_eq(run->n_lines, 1, "output: %s", run->out);
-    cr_assert_str_eq(run->lines[0], line);
+    cp_test_assert_lines(run, want);
     cp_run_free(run);
 }
 
@@ -118,19 +117,6 @@ squares_list(int first, int last)
     return g_string_free(list, FALSE);
 }
 
-static void
-assert_lines(const CpRun *run, const char *const *lines)
-{
-    guint n = 0;
-
-    cp_test_assert_ok(run);
-    while (lines[n] != NULL)
-        n++;
-    cr_assert_eq(run->n_lines, n, "output: %s", run->out);
-    for (guint i = 0; i < n; i++)
-        cr_assert_str_eq(run->lines[i], lines[i], "line %u", i);
-}
-
 Test(square_pool, lesson_output, .timeout = 20)
 {
     const char *const lines[] = {
@@ -138,7 +124,7 @@ Test(square_pool, lesson_output, .timeout = 20)
     };
     CpRun *run = cp_test_run("pools/square_pool", NULL);
 
-    assert_lines(run, lines);
+    cp_test_assert_lines(run, lines);
     cp_run_free(run);
 }
 
@@ -152,7 +138,7 @@ Test(square_pool, inputs_replace_both_parts, .timeout = 20)
     CpRun *run = cp_test_run("pools/square_pool", "-w", "2", "--",
                              "-3", "12", "3037000499", "0", "-3037000499", NULL);
 
-    assert_lines(run, lines);
+    cp_test_assert_lines(run, lines);
     cp_run_free(run);
 }
 
@@ -326,7 +312,7 @@ Test(square_process_pool, lesson_output, .timeout = 20)
     };
     CpRun *run = cp_test_run("pools/square_process_pool", NULL);
 
-    assert_lines(run, lines);
+    cp_test_assert_lines(run, lines);
     cp_run_free(run);
 }
 
@@ -341,7 +327,7 @@ Test(square_process_pool, inputs_replace_both_lists, .timeout = 20)
     CpRun *run = cp_test_run("pools/square_process_pool", "-w", "2", "--",
                              "-3", "12", "3037000499", "0", "-3037000499", NULL);
 
-    assert_lines(run, lines);
+    cp_test_assert_lines(run, lines);
     cp_run_free(run);
 }
 

@@ -12,10 +12,9 @@ static void
 assert_results(const char *line, const char *const *args)
 {
     CpRun *run = cp_test_runv("processes/parallel_sum", args);
+    const char *const want[] = { line, NULL };
 
-    cp_test_assert_ok(run);
-    cr_assert_eq(run->n_lines, 1, "output: %s", run->out);
-    cr_assert_str_eq(run->lines[0], line);
+    cp_test_assert_lines(run, want);
     cp_run_free(run);
 }
 
@@ -310,10 +309,9 @@ static void
 assert_products(const char *line, const char *const *args)
 {
     CpRun *run = cp_test_runv("processes/parallel_product", args);
+    const char *const want[] = { line, NULL };
 
-    cp_test_assert_ok(run);
-    cr_assert_eq(run->n_lines, 1, "output: %s", run->out);
-    cr_assert_str_eq(run->lines[0], line);
+    cp_test_assert_lines(run, want);
     cp_run_free(run);
 }
 
