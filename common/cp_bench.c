@@ -661,9 +661,8 @@ cp_bench_reap(pid_t child, const char *who)
 {
     int status;
 
-    while (waitpid(child, &status, 0) == -1)
-        if (errno != EINTR)
-            cp_die_errno("waitpid");
+    if (cp_waitpid(child, &status) == -1)
+        cp_die_errno("waitpid");
     return cp_child_status_ok(status, "%s", who);
 }
 

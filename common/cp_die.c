@@ -50,18 +50,37 @@ cp_child_status_ok(int status, const char *who_format, ...)
 {
     const char *prog = g_get_prgname() ? g_get_prgname() : "conpar";
     va_list args;
-    char *who;
+    char *who, *how;
 
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
         return TRUE;
     va_start(args, who_format);
     who = g_strdup_vprintf(who_format, args);
     va_end(args);
-    if (WIFSIGNALED(status))
-        fprintf(stderr, "%s: %s was killed by signal %d (%s)\n",
-                prog, who, WTERMSIG(status), strsignal(WTERMSIG(status)));
-    else
-        fprintf(stderr, "%s: %s exited with status %d\n", prog, who, WEXITSTATUS(status));
+    how = cp_child_status_describe(status);
+    fprintf(stderr, "%s: %s %s\n", prog, who, how);
+    g_free(how);
     g_free(who);
     return FALSE;
+}
+
+char *
+cp_child_status_describe(int status)
+{
+    if (WIFSIGNALED(status))
+        return g_strdup_printf("was killed by signal %d (%s)", WTERMSIG(status),
+                               g_strsignal(WTERMSIG(status)));
+    if (WIFEXITED(status))
+        return g_strdup_printf("exited with status %d", WEXITSTATUS(status));
+    return g_strdup_printf("ended with wait status 0x%x", (unsigned) status);
+}
+
+pid_t
+cp_waitpid(pid_t pid, int *status)
+{
+    pid_t got;
+
+    while ((got = waitpid(pid, status, 0)) == -1 && errno == EINTR)
+        continue;
+    return got;
 }

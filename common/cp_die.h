@@ -17,6 +17,7 @@
 #define CP_DIE_H
 
 #include <glib.h>
+#include <sys/types.h>
 
 /* A pthread_* call returned the error number en (pthreads do not set errno). */
 G_NORETURN void cp_die_en(int en, const char *what);
@@ -35,5 +36,13 @@ G_NORETURN void cp_die_en_child(int en, const char *what);
  * was killed by signal 9 (Killed)", "prog: child 2 exited with status 1"),
  * and return FALSE: a parent reports a child that failed, never ignores it. */
 gboolean cp_child_status_ok(int status, const char *who_format, ...) G_GNUC_PRINTF(2, 3);
+
+/* How a child ended, as cp_child_status_ok() says it: "exited with status
+ * 1", "was killed by signal 9 (Killed)".  g_free() it. */
+char *cp_child_status_describe(int status);
+
+/* waitpid(pid, status, 0), resumed after a signal interrupts it (EINTR).
+ * pid, or -1 and errno. */
+pid_t cp_waitpid(pid_t pid, int *status);
 
 #endif

@@ -27,6 +27,7 @@
 #include <config.h>
 
 #include "cp_procpool.h"
+#include "cp_die.h"
 #include "cp_io.h"
 
 #include <errno.h>
@@ -84,28 +85,6 @@ make_pipe(int fds[2], GError **error)
         return FALSE;
     }
     return TRUE;
-}
-
-/* "killed by signal 6: Aborted" or "exited with status 3", from waitpid. */
-static char *
-describe_status(int status)
-{
-    if (WIFSIGNALED(status))
-        return g_strdup_printf("killed by signal %d: %s", WTERMSIG(status),
-                               g_strsignal(WTERMSIG(status)));
-    if (WIFEXITED(status))
-        return g_strdup_printf("exited with status %d", WEXITSTATUS(status));
-    return g_strdup_printf("wait status 0x%x", (unsigned) status);
-}
-
-/* waitpid() for one child, resuming after signals.  0, or -1 and errno. */
-static int
-reap(pid_t pid, int *status)
-{
-    while (waitpid(pid, status, 0) == -1)
-        if (errno != EINTR)
-            return -1;
-    return 0;
 }
 
 /* The worker's whole life, in the child: compute each index that comes
@@ -244,13 +223,13 @@ report_death(Worker *w, GError **error)
     int status;
     char *how;
 
-    if (reap(w->pid, &status) == -1) {
+    if (cp_waitpid(w->pid, &status) == -1) {
         set_system_error(error, "waitpid");
         return;
     }
-    how = describe_status(status);
+    how = cp_child_status_describe(status);
     g_set_error(error, CP_PROCPOOL_ERROR, CP_PROCPOOL_ERROR_WORKER_DIED,
-                "worker %ld died (%s) while working on input %" G_GSIZE_FORMAT,
+                "worker %ld %s while working on input %" G_GSIZE_FORMAT,
                 (long) w->pid, how, w->in_hand);
     w->pid = 0;
     g_free(how);
@@ -278,12 +257,12 @@ stop_workers(Worker *workers, guint count, gboolean ok, GError **error)
         /* kill() cannot fail for a child not yet reaped (even a zombie). */
         if (!ok && kill(w->pid, SIGKILL) == -1)
             g_critical("cp_procpool: kill(%ld): %s", (long) w->pid, g_strerror(errno));
-        if (reap(w->pid, &status) == -1) {
+        if (cp_waitpid(w->pid, &status) == -1) {
             if (ok)
                 set_system_error(error, "waitpid");
             ok = FALSE;
         } else if (ok && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-            char *how = describe_status(status);
+            char *how = cp_child_status_describe(status);
 
             g_set_error(error, CP_PROCPOOL_ERROR, CP_PROCPOOL_ERROR_WORKER_DIED,
                         "worker %ld %s after its last input", (long) w->pid, how);

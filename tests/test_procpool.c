@@ -377,15 +377,14 @@ static int
 child_status(int how)
 {
     int status;
-    pid_t pid = fork();
+    pid_t pid = cp_test_fork();
 
-    cr_assert_neq(pid, -1);
     if (pid == 0) {
         if (how < 0)
             raise(-how);
         _exit(how);
     }
-    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert_eq(cp_waitpid(pid, &status), pid);
     return status;
 }
 
@@ -403,4 +402,22 @@ Test(child_status, ok_only_for_exit_0, .timeout = 10)
     fflush(stderr);
     cr_assert_stderr_eq_str(want);
     g_free(want);
+}
+
+Test(child_status, describe_and_waitpid, .timeout = 10)
+{
+    char *how = cp_child_status_describe(child_status(3));
+    char *killed = g_strdup_printf("was killed by signal %d (%s)", SIGTERM, strsignal(SIGTERM));
+    int status;
+
+    cr_assert_str_eq(how, "exited with status 3");
+    g_free(how);
+    how = cp_child_status_describe(child_status(-SIGTERM));
+    cr_assert_str_eq(how, killed);
+    g_free(how);
+    g_free(killed);
+    /* No child left to wait for: -1 and ECHILD, not a loop. */
+    errno = 0;
+    cr_assert_eq(cp_waitpid(-1, &status), -1);
+    cr_assert_eq(errno, ECHILD);
 }
