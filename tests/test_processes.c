@@ -283,6 +283,19 @@ Test(named_processes, workers_are_not_the_parent, .timeout = 20)
     cp_run_free(run);
 }
 
+/* "The workers run at once, so the run takes about one second whatever N":
+ * five 1-unit waits of 0.4 s in parallel take well under five units. */
+Test(named_processes, workers_run_at_once, .timeout = 20)
+{
+    long pids[6];
+    CpRun *run = cp_test_run("processes/named_processes", "-w", "5", "--time-scale=0.4", NULL);
+
+    assert_named_processes(run, 5, 0, pids);
+    cr_assert(run->seconds >= 0.39, "took %.2f s, less than one wait of 0.4 s", run->seconds);
+    cr_assert(run->seconds < 1.2, "took %.2f s: the processes did not overlap", run->seconds);
+    cp_run_free(run);
+}
+
 Test(named_processes, rejects_bad_input, .timeout = 20)
 {
     CpRun *run = cp_test_run("processes/named_processes", "-w", "0", NULL);

@@ -396,7 +396,7 @@ targets() {
                     if (a[i] == "cp_queue") q = v[i]
                     if (a[i] == "gasyncqueue") g = v[i]
                 }
-            row("cp_queue at capacity 1024, 1→1: at least as fast as GAsyncQueue", "queue_throughput",
+            row("cp_queue at capacity 1024, 1→1: at least as fast as GAsyncQueue bounded by 1024 tokens", "queue_throughput",
                 (q != "" && g != "") ? (q >= g) : "",
                 (q != "" && g != "") ? sprintf("%.3g against %.3g items/s", q, g) : "no 1x1@1024 rows for both")
             if (mode == "summary") print met + 0, missed + 0, unchecked + 0
