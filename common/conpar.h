@@ -1,27 +1,30 @@
-/* conpar.h: the helper library shared by every conpar example.
+/* SPDX-License-Identifier: 0BSD */
+/* conpar.h: the core of conpar's helper library, for your own programs.
  *
- * It holds only what is incidental to the lessons: checking calls
- * (cp_die), timing and scaled waits (cp_time), option parsing (cp_options),
- * printing like Python (cp_format), whole reads and writes (cp_io), and, once the lessons on them have been
- * taught, queues (cp_queue), pools (cp_executor, cp_procpool), pipes
- * between processes (cp_channel), memory and locks shared between
- * processes (cp_shm), the event loop's tasks (cp_loop) and the benchmarks'
- * measuring and printing (cp_bench).
+ *     #include "conpar.h"     // cp_die, cp_options, cp_time, cp_format
+ *
+ * The examples include each helper header they use by name instead, so a
+ * reader sees which part of the library a file leans on:
+ *   cp_die       stop on a failed call, with its name; how a child ended
+ *   cp_options   --help, --version, --workers, --time-scale; input checks
+ *   cp_time      monotonic stopwatch; the scaled wait
+ *   cp_format    printing as Python prints: [1, 4, 9], repr() of floats
+ * and, once the lessons on them have been taught, each on its own:
+ *   cp_io (whole reads and writes), cp_queue (queue.Queue), cp_executor
+ *   (ThreadPoolExecutor), cp_channel (a queue between processes),
+ *   cp_procpool (multiprocessing.Pool), cp_shm (shared memory and a
+ *   process-shared lock), cp_loop (asyncio on GLib's main loop) and
+ *   cp_bench (what the benchmarks share).
+ *
+ * Build against the installed library:
+ *     cc -std=c11 my_program.c $(pkg-config --cflags --libs conpar)
  */
 #ifndef CONPAR_H
 #define CONPAR_H
 
 #include "cp_die.h"
-#include "cp_time.h"
 #include "cp_options.h"
+#include "cp_time.h"
 #include "cp_format.h"
-#include "cp_queue.h"
-#include "cp_executor.h"
-#include "cp_io.h"
-#include "cp_channel.h"
-#include "cp_procpool.h"
-#include "cp_shm.h"
-#include "cp_loop.h"
-#include "cp_bench.h"
 
 #endif

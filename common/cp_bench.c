@@ -1,4 +1,5 @@
-#include <config.h>
+/* SPDX-License-Identifier: 0BSD */
+#define _POSIX_C_SOURCE 200809L
 
 #include "cp_bench.h"
 
@@ -28,14 +29,14 @@ cp_bench_parse(int *argc, char ***argv, const char *summary,
     gboolean csv = FALSE;
     GOptionEntry common[] = {
         { "repeat", 0, 0, G_OPTION_ARG_STRING, &repeat_text,
-          "Measured runs per figure, after one warm-up run (default 5)", "N" },
+          "Measured runs per figure, after one warm-up run (1..1000; default: 5)", "N" },
         { "csv", 0, 0, G_OPTION_ARG_NONE, &csv,
           "Print the results as CSV instead of the table", NULL },
         { "size", 0, 0, G_OPTION_ARG_STRING, &size_text,
-          "CPU-bound work: the sum of i*i for i < N (default: calibrated so that "
-          "one sequential run takes about 0.5 s)", "N" },
+          "CPU-bound work: the sum of i*i for i < N (1..10^12; default: calibrated "
+          "so that one sequential run takes about 0.5 s)", "N" },
         { "max-workers", 0, 0, G_OPTION_ARG_STRING, &max_workers_text,
-          "Table rows for 1, 2, 4, ... up to N workers (default 8)", "N" },
+          "Table rows for 1, 2, 4, ... up to N workers (1..1024; default: 8)", "N" },
     };
     GArray *all = g_array_new(TRUE, TRUE, sizeof(GOptionEntry));
 
@@ -47,7 +48,11 @@ cp_bench_parse(int *argc, char ***argv, const char *summary,
     for (; entries && entries->long_name; entries++)
         g_array_append_vals(all, entries, 1);
 
-    cp_options_parse(argc, argv, "", summary, (GOptionEntry *) (void *) all->data, NULL);
+    cp_options_parse(argc, argv, &(CpOptions) {
+        .summary = summary,
+        .entries = (GOptionEntry *) (void *) all->data,
+        .waits = (flags & CP_BENCH_WITH_WAITS) != 0,
+    });
     g_array_free(all, TRUE);
 
     memset(options, 0, sizeof *options);

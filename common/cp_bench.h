@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* cp_bench.h: what every benchmark in examples/bench/ shares, so that they
  * all measure the same thing the same way.
  *
@@ -8,7 +9,8 @@
  *     CpBenchFigure thr = cp_bench_measure_cpu(&opt, CP_BENCH_THREADS, 4);
  *     double speedup = seq.median / thr.median;
  *
- * Options.  cp_bench_parse() adds to cp_options_parse() (--time-scale):
+ * Options.  cp_bench_parse() adds to cp_options_parse() (--version, and
+ * --time-scale with CP_BENCH_WITH_WAITS):
  *   --repeat=N       measured runs per figure, after one warm-up run (5)
  *   --csv            print CSV rows (cp_bench_csv_*) instead of the table
  *   --size=N         with CP_BENCH_WITH_SIZE: the CPU-bound n; without it,
@@ -79,7 +81,8 @@
 /* Which of the optional common options a benchmark takes. */
 enum {
     CP_BENCH_WITH_SIZE = 1 << 0,
-    CP_BENCH_WITH_MAX_WORKERS = 1 << 1
+    CP_BENCH_WITH_MAX_WORKERS = 1 << 1,
+    CP_BENCH_WITH_WAITS = 1 << 2    /* simulated waits: --time-scale */
 };
 
 typedef struct {
@@ -91,8 +94,8 @@ typedef struct {
     int cores;          /* cp_bench_cores() */
 } CpBenchOptions;
 
-/* Parse the common options, the program's own `entries` (may be NULL) and
- * --time-scale; reject positional arguments.  With CP_BENCH_WITH_SIZE and no
+/* Parse the common options, the program's own `entries` (may be NULL) and,
+ * with CP_BENCH_WITH_WAITS, --time-scale; reject positional arguments.  With CP_BENCH_WITH_SIZE and no
  * --size, calibrate the size (CP_BENCH_TARGET_SECONDS of work, once the
  * common options are known good; a program checks its own entries after
  * this call). */

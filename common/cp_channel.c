@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* cp_channel.c: a message queue between processes, over one pipe.
  *
  * On the pipe a message is an 8-byte length (uint64_t, in the machine's
@@ -24,7 +25,7 @@
  *
  * One process (one thread) reads: recv takes no lock.
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include "cp_channel.h"
 #include "cp_io.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* cp_channel.h: a message queue between processes, over a pipe.
  *
  * Messages are length-prefixed byte strings.  Create the channel before

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* cp_die.h: stop the program when a call fails.
  *
  * Every system call and pthread call in conpar is checked, in two lines:

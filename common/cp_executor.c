@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: 0BSD */
 /* cp_executor.c: a ThreadPoolExecutor in C: pthread workers take futures
  * from an unbounded cp_queue, run them and wake whoever waits on each. */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include "cp_executor.h"
 

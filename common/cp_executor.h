@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* cp_executor.h: a thread pool with futures, the C shape of
  * concurrent.futures.ThreadPoolExecutor.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* cp_format.h: print values the way the Python lessons print them.
  *
  * Lists as Python prints them, "[1, 4, 9]", and floats as Python's repr()

@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: 0BSD */
 /* cp_io.c: whole reads and writes on pipes (see cp_io.h). */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include "cp_io.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* cp_io.h: whole reads and writes on pipes.
  *
  * read() and write() on a pipe may move fewer bytes than asked, and a

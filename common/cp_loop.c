@@ -1,4 +1,5 @@
-#include <config.h>
+/* SPDX-License-Identifier: 0BSD */
+#define _POSIX_C_SOURCE 200809L
 
 #include "cp_loop.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* cp_loop.h: asyncio's building blocks on GLib's main loop.
  *
  * The model.  One thread runs one GMainLoop: asyncio's event loop.  A wait

@@ -1,14 +1,28 @@
-#include <config.h>
+/* SPDX-License-Identifier: 0BSD */
+#define _POSIX_C_SOURCE 200809L
 
 #include "cp_options.h"
 
 #include <errno.h>
+#include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cp_time.h"
+
+/* The build passes the package's name, version and addresses from
+ * configure.ac; a copy of this file compiled alone says so instead. */
+#ifndef CP_PACKAGE_VERSION
+#define CP_PACKAGE_VERSION "(version unknown)"
+#endif
+#ifndef CP_PACKAGE_BUGREPORT
+#define CP_PACKAGE_BUGREPORT "the maintainers of conpar"
+#endif
+#ifndef CP_PACKAGE_URL
+#define CP_PACKAGE_URL ""
+#endif
 
 G_NORETURN static void
 print_hint_and_exit(void)
@@ -71,36 +85,81 @@ cp_options_rand_new(const char *seed_text)
                                                                "--seed"));
 }
 
-void
-cp_options_parse(int *argc, char ***argv, const char *parameter_string,
-                 const char *summary, const GOptionEntry *entries, int *workers)
+G_NORETURN static void
+print_version_and_exit(void)
 {
-    char *scale_text = NULL;
+    printf("%s (conpar) %s\n", g_get_prgname(), CP_PACKAGE_VERSION);
+    printf("License 0BSD: use, copy, modify and share it, with or without fee;\n"
+           "no notice needs to be kept.  There is NO WARRANTY, to the extent\n"
+           "permitted by law.\n");
+    exit(EXIT_SUCCESS);
+}
+
+/* Said after the options in --help: the inputs' default, and where to
+ * report bugs (as GNU programs end their --help). */
+static char *
+help_description(const CpOptions *options)
+{
+    GString *text = g_string_new(NULL);
+
+    if (options->inputs && *options->inputs)
+        g_string_append_printf(text, "Default inputs: %s\n\n",
+                               options->inputs_default ? options->inputs_default : "none");
+    g_string_append_printf(text, "Report bugs to: %s\n", CP_PACKAGE_BUGREPORT);
+    if (*CP_PACKAGE_URL)
+        g_string_append_printf(text, "conpar home page: <%s>\n", CP_PACKAGE_URL);
+    return g_string_free(text, FALSE);
+}
+
+void
+cp_options_parse(int *argc, char ***argv, const CpOptions *options)
+{
+    char *scale_text = NULL, *workers_help = NULL, *description, *name;
     int workers_given = G_MININT;   /* G_MININT: not given */
-    char *name;
+    gboolean version = FALSE;
     double scale;
     GOptionContext *context;
     GError *error = NULL;
-    GOptionEntry common_entries[] = {
-        { "workers", 'w', 0, G_OPTION_ARG_INT, &workers_given,
-          "Number of worker threads or processes", "N" },
-        { "time-scale", 0, 0, G_OPTION_ARG_STRING, &scale_text,
-          "Multiply every simulated wait by F (default: $CONPAR_TIME_SCALE, else 1.0)",
-          "F" },
-        G_OPTION_ENTRY_NULL
-    };
+    GOptionEntry common_entries[4];
+    int n = 0;
+
+    /* Messages and GLib's help in the user's language and charset, but
+     * numbers always as "C" (and Python) print them: 2.5, not 2,5. */
+    setlocale(LC_ALL, "");
+    setlocale(LC_NUMERIC, "C");
+
+    common_entries[n++] = (GOptionEntry) {
+        "version", 0, 0, G_OPTION_ARG_NONE, &version,
+        "Print the program's name, package, version and license, then exit", NULL };
+    if (options->workers) {
+        char *workers_default = options->workers_default
+                                ? g_strdup(options->workers_default)
+                                : g_strdup_printf("%d", *options->workers);
+
+        workers_help = g_strdup_printf("Number of %s (1..%d; default: %s)",
+                                       options->workers_are ? options->workers_are : "workers",
+                                       CP_WORKERS_MAX, workers_default);
+        g_free(workers_default);
+        common_entries[n++] = (GOptionEntry) {
+            "workers", 'w', 0, G_OPTION_ARG_INT, &workers_given, workers_help, "N" };
+    }
+    if (options->waits)
+        common_entries[n++] = (GOptionEntry) {
+            "time-scale", 0, 0, G_OPTION_ARG_STRING, &scale_text,
+            "Multiply every simulated wait by F (0..1e6; default: $CONPAR_TIME_SCALE, "
+            "else 1, the lesson's waits)", "F" };
+    common_entries[n] = (GOptionEntry) G_OPTION_ENTRY_NULL;
 
     name = g_path_get_basename((*argv)[0]);
     g_set_prgname(name);
     g_free(name);
-    context = g_option_context_new(parameter_string);
-    g_option_context_set_summary(context, summary);
-    /* Without --workers the program has no pool: leave the option out. */
-    g_option_context_add_main_entries(context,
-                                      workers ? common_entries : common_entries + 1,
-                                      NULL);
-    if (entries)
-        g_option_context_add_main_entries(context, entries, NULL);
+    context = g_option_context_new(options->inputs);
+    g_option_context_set_summary(context, options->summary);
+    description = help_description(options);
+    g_option_context_set_description(context, description);
+    g_option_context_add_main_entries(context, common_entries, NULL);
+    if (options->entries)
+        g_option_context_add_main_entries(context, options->entries, NULL);
 
     if (!g_option_context_parse(context, argc, argv, &error)) {
         fprintf(stderr, "%s: %s\n", g_get_prgname(), error->message);
@@ -109,6 +168,10 @@ cp_options_parse(int *argc, char ***argv, const char *parameter_string,
         print_hint_and_exit();
     }
     g_option_context_free(context);
+    g_free(description);
+    g_free(workers_help);
+    if (version)
+        print_version_and_exit();
 
     /* GOption leaves the "--" that ends the options in argv (wherever it
      * stood, when an argument after it starts with '-'); drop the first. */
@@ -120,23 +183,29 @@ cp_options_parse(int *argc, char ***argv, const char *parameter_string,
             break;
         }
 
-    /* A program that takes no inputs says so with parameter_string "". */
-    if ((parameter_string == NULL || *parameter_string == '\0') && *argc > 1)
+    /* A program without inputs fails on any argument left over. */
+    if ((options->inputs == NULL || *options->inputs == '\0') && *argc > 1)
         cp_options_fail("unexpected argument '%s'", (*argv)[1]);
 
+    /* A program with no waits has nothing to scale: it neither offers
+     * --time-scale nor reads CONPAR_TIME_SCALE. */
     if (scale_text) {
         scale = cp_options_parse_double(scale_text, 0, CP_TIME_SCALE_MAX, "--time-scale");
         g_free(scale_text);
-    } else if (!cp_time_scale_from_env(&scale)) {
-        cp_options_fail("CONPAR_TIME_SCALE '%s' is not a number in 0..%g",
-                        g_getenv("CONPAR_TIME_SCALE"), CP_TIME_SCALE_MAX);
+        cp_time_set_scale(scale);
+    } else if (options->waits) {
+        if (!cp_time_scale_from_env(&scale))
+            cp_options_fail("CONPAR_TIME_SCALE '%s' is not a number in 0..%g",
+                            g_getenv("CONPAR_TIME_SCALE"), CP_TIME_SCALE_MAX);
+        cp_time_set_scale(scale);
+    } else {
+        cp_time_set_scale(1.0);
     }
-    cp_time_set_scale(scale);
 
-    if (workers && workers_given != G_MININT) {
+    if (options->workers && workers_given != G_MININT) {
         if (workers_given < 1 || workers_given > CP_WORKERS_MAX)
             cp_options_fail("--workers '%d' is out of range (1..%d)",
                             workers_given, CP_WORKERS_MAX);
-        *workers = workers_given;
+        *options->workers = workers_given;
     }
 }

@@ -1,18 +1,31 @@
+/* SPDX-License-Identifier: 0BSD */
 /* cp_options.h: the options every conpar program shares, and input checks.
  *
  *     int workers = 3;      // the lesson's value; -w/--workers changes it
  *     GOptionEntry entries[] = { ...program's own...,  G_OPTION_ENTRY_NULL };
- *     cp_options_parse(&argc, &argv, "[N...]",
- *                      "Compute factorials in threads.", entries, &workers);
+ *     cp_options_parse(&argc, &argv, &(CpOptions) {
+ *         .inputs = "[N...]",
+ *         .inputs_default = "1 2 3 (the lesson's)",
+ *         .summary = "Compute factorials in threads.",
+ *         .entries = entries,
+ *         .workers = &workers, .workers_are = "worker threads",
+ *         .waits = TRUE,
+ *     });
  *     // argv[1..argc-1] are now the positional inputs; a program that
- *     // takes none passes "" and any argument left fails as below
+ *     // takes none leaves .inputs out, and any argument left fails as below
  *
- * cp_options_parse() adds --time-scale=F (default: CONPAR_TIME_SCALE, else
- * 1.0) and, when `workers` is not NULL, -w/--workers=N (1..1024); --help
- * comes from GOptionContext.  Any bad option or value, and an invalid
- * CONPAR_TIME_SCALE, prints one line naming it plus a usage hint on stderr
- * and exits with status 2.  The cp_options_parse_* helpers do the same for
- * positional inputs.
+ * cp_options_parse() adds --version (the package, its version and its
+ * license, as GNU programs print them); --time-scale=F when the program
+ * has simulated waits (.waits; default: CONPAR_TIME_SCALE, else 1.0); and
+ * -w/--workers=N (1..1024) when .workers is set.  --help comes from
+ * GOptionContext and ends with the inputs' default and where to report
+ * bugs.  Any bad option or value, and an invalid CONPAR_TIME_SCALE, prints
+ * one line naming it plus a usage hint on stderr and exits with status 2.
+ * The cp_options_parse_* helpers do the same for positional inputs.
+ *
+ * It also sets the locale from the environment (so GLib's help reads
+ * "[OPTION…]" in a UTF-8 terminal), except for numbers: LC_NUMERIC stays
+ * "C", so that every program prints 2.5, never 2,5, as Python does.
  */
 #ifndef CP_OPTIONS_H
 #define CP_OPTIONS_H
@@ -24,9 +37,19 @@
 /* Largest --workers value accepted. */
 #define CP_WORKERS_MAX 1024
 
-void cp_options_parse(int *argc, char ***argv, const char *parameter_string,
-                      const char *summary, const GOptionEntry *entries,
-                      int *workers);
+typedef struct {
+    const char *inputs;          /* the positional inputs, "[N...]"; NULL: none */
+    const char *inputs_default;  /* what they are when none is given */
+    const char *summary;         /* what the program does, one sentence */
+    const GOptionEntry *entries; /* the program's own options, or NULL */
+    int *workers;                /* -w sets *workers; its value now is the default */
+    const char *workers_are;     /* what -w counts: "worker processes" */
+    const char *workers_default; /* said instead of *workers's value, when that
+                                    means "not given" ("3, then 4 (the lesson's)") */
+    gboolean waits;              /* it has simulated waits: offer --time-scale */
+} CpOptions;
+
+void cp_options_parse(int *argc, char ***argv, const CpOptions *options);
 
 /* Print "<prog>: <message>" and "Try '<prog> --help' for more
  * information." on stderr, and exit 2. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* cp_procpool.c: multiprocessing.Pool.map with fork() and pipes.
  *
  * Each map call forks min(workers, n) workers.  Worker k has two pipes:
@@ -24,7 +25,7 @@
  * action for the whole process while it runs, call it from one thread at
  * a time.
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include "cp_procpool.h"
 #include "cp_die.h"

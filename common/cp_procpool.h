@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* cp_procpool.h: multiprocessing.Pool.map in C.
  *
  * cp_procpool_map() forks `workers` processes, hands them the inputs one at

@@ -1,6 +1,7 @@
+/* SPDX-License-Identifier: 0BSD */
 /* cp_queue.c: Python's queue.Queue(maxsize) in C, built from one pthread
  * mutex and three condition variables around a GQueue (see cp_queue.h). */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include "cp_queue.h"
 
@@ -9,13 +10,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>   /* _POSIX_CLOCK_SELECTION */
 
 #include "cp_die.h"
 
 /* Timed waits measure their deadline on this clock.  The monotonic clock
  * does not jump when someone sets the date; macOS lacks
- * pthread_condattr_setclock(), so there the wall clock has to do. */
-#ifdef HAVE_PTHREAD_CONDATTR_SETCLOCK
+ * pthread_condattr_setclock() (it does not define _POSIX_CLOCK_SELECTION),
+ * so there the wall clock has to do. */
+#if defined(_POSIX_CLOCK_SELECTION) && _POSIX_CLOCK_SELECTION > 0
+#define CP_QUEUE_MONOTONIC 1
 static const clockid_t wait_clock = CLOCK_MONOTONIC;
 #else
 static const clockid_t wait_clock = CLOCK_REALTIME;
@@ -73,7 +77,7 @@ cond_init(pthread_cond_t *cond)
     s = pthread_condattr_init(&attr);
     if (s != 0)
         cp_die_en(s, "pthread_condattr_init");
-#ifdef HAVE_PTHREAD_CONDATTR_SETCLOCK
+#ifdef CP_QUEUE_MONOTONIC
     s = pthread_condattr_setclock(&attr, wait_clock);
     if (s != 0)
         cp_die_en(s, "pthread_condattr_setclock");

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* cp_queue.h: a bounded blocking queue, the C shape of Python's
  * queue.Queue(maxsize).
  *

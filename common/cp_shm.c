@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* cp_shm.c: shared anonymous memory and process-shared mutexes.
  *
  * An anonymous mapping is zero-filled by the kernel, and MAP_SHARED makes
@@ -6,7 +7,10 @@
  * may keep state tied to one process (the mutex then works, by luck, on
  * some systems and not on others).
  */
-#include <config.h>
+/* MAP_ANONYMOUS is not in POSIX 2008: glibc shows it with _DEFAULT_SOURCE
+ * (which also brings POSIX 2008), macOS with _DARWIN_C_SOURCE. */
+#define _DEFAULT_SOURCE
+#define _DARWIN_C_SOURCE
 
 #include "cp_shm.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* cp_shm.h: memory shared with forked children, and a lock that works
  * across processes (Python's multiprocessing.Value, Array and Lock).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* cp_time.h: a monotonic stopwatch and the scaled wait.
  *
  * Every simulated wait of the lessons (time.sleep, asyncio.sleep) goes

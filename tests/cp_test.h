@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* cp_test.h: run a built example as a black box and check what it did.
  *
  *     CpRun *run = cp_test_run("threads/factorial_threads", "5", NULL);
@@ -42,7 +43,8 @@ gboolean cp_test_has_line(const CpRun *run, const char *line);
 /* Number of lines starting with `prefix`. */
 guint cp_test_count_prefix(const CpRun *run, const char *prefix);
 
-/* Assert: `--help` exits 0 and prints a Usage line naming the example. */
+/* Assert: `--help` exits 0 and prints a Usage line naming the example,
+ * and offers --version. */
 void cp_test_assert_help(const char *example);
 
 /* Assert: the run exited 2, its stderr's first line names `bad` and a

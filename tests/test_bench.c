@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* Tests of common/cp_bench: options, figures, the workloads and runners,
  * memory and child processes, and the CSV format every benchmark shares.  No speed is asserted, only
  * coarse facts (waits in parallel take well under the waits in sequence).
@@ -532,7 +533,7 @@ Test(bench, options_given, .timeout = 30)
                            "--time-scale=0.25" };
     CpBenchOptions opt;
 
-    parse(args, 6, CP_BENCH_WITH_SIZE | CP_BENCH_WITH_MAX_WORKERS, &opt);
+    parse(args, 6, CP_BENCH_WITH_SIZE | CP_BENCH_WITH_MAX_WORKERS | CP_BENCH_WITH_WAITS, &opt);
     cr_assert_eq(opt.repeat, 3);
     cr_assert(opt.csv);
     cr_assert_eq(opt.size, 1000);
@@ -581,4 +582,5 @@ BAD_OPTION(rejects_positional_argument, ALL, "7")
 BAD_OPTION(rejects_unknown_option, ALL, "--fast")
 BAD_OPTION(rejects_size_where_not_taken, CP_BENCH_WITH_MAX_WORKERS, "--size=10")
 BAD_OPTION(rejects_max_workers_where_not_taken, CP_BENCH_WITH_SIZE, "--max-workers=2")
+BAD_OPTION(rejects_time_scale_without_waits, ALL, "--time-scale=0.5")
 BAD_OPTION(rejects_workers_option, ALL, "--workers=2")

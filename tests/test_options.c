@@ -1,9 +1,11 @@
+/* SPDX-License-Identifier: 0BSD */
 /* Tests of common/cp_options: shared options and input validation.
  * Failures exit with status 2; Criterion checks that with .exit_code, and
  * the example tests check the message each failure prints. */
 #include <config.h>
 
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "cp_options.h"
@@ -17,7 +19,10 @@ parse(int argc, const char **args, int *workers, const GOptionEntry *entries, in
 
     for (int i = 0; i < argc; i++)
         argv[i] = (char *) args[i];
-    cp_options_parse(&argc, &argv, "[N...]", "test program", entries, workers);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .inputs = "[N...]", .inputs_default = "none", .summary = "test program",
+        .entries = entries, .workers = workers, .workers_are = "tests", .waits = TRUE,
+    });
     *argc_out = argc;
     *argv_out = argv;
 }
@@ -230,7 +235,7 @@ Test(options, no_inputs_rejects_an_argument, .exit_code = 2, .timeout = 10)
 
     for (int i = 0; i < 3; i++)
         argv[i] = (char *) args[i];
-    cp_options_parse(&argc, &argv, "", "test program", NULL, NULL);
+    cp_options_parse(&argc, &argv, &(CpOptions) { .summary = "test program", .waits = TRUE });
     cr_assert_fail("'extra' was accepted");
 }
 
@@ -242,8 +247,52 @@ Test(options, no_inputs_accepts_options_only, .timeout = 10)
 
     for (int i = 0; i < 2; i++)
         argv[i] = (char *) args[i];
-    cp_options_parse(&argc, &argv, "", "test program", NULL, NULL);
+    cp_options_parse(&argc, &argv, &(CpOptions) { .summary = "test program", .waits = TRUE });
     cr_assert_eq(argc, 1);
     cr_assert_float_eq(cp_time_scale(), 0.5, 1e-12);
+    g_free(argv);
+}
+
+/* A program with no simulated waits has no --time-scale, and does not
+ * read (so cannot fail on) CONPAR_TIME_SCALE. */
+Test(options, no_waits_no_time_scale, .exit_code = 2, .timeout = 10)
+{
+    const char *args[] = { "prog", "--time-scale=0.5" };
+    char **argv = g_new0(char *, 3);
+    int argc = 2;
+
+    for (int i = 0; i < 2; i++)
+        argv[i] = (char *) args[i];
+    cp_options_parse(&argc, &argv, &(CpOptions) { .summary = "test program" });
+    cr_assert_fail("--time-scale was accepted by a program that never waits");
+}
+
+Test(options, no_waits_ignores_the_environment, .timeout = 10)
+{
+    const char *args[] = { "prog" };
+    char **argv = g_new0(char *, 2);
+    int argc = 1;
+
+    argv[0] = (char *) args[0];
+    cr_assert_eq(setenv("CONPAR_TIME_SCALE", "soon", 1), 0);
+    cp_options_parse(&argc, &argv, &(CpOptions) { .summary = "test program" });
+    cr_assert_eq(argc, 1);
+    cr_assert_float_eq(cp_time_scale(), 1.0, 1e-12);
+    g_free(argv);
+}
+
+/* The locale comes from the environment, but numbers print as in "C". */
+Test(options, numbers_stay_in_the_c_locale, .timeout = 10)
+{
+    const char *args[] = { "prog" };
+    char **argv = g_new0(char *, 2);
+    int argc = 1;
+    char text[32];
+
+    argv[0] = (char *) args[0];
+    cr_assert_eq(setenv("LC_ALL", "C.UTF-8", 1), 0);
+    cp_options_parse(&argc, &argv, &(CpOptions) { .summary = "test program" });
+    snprintf(text, sizeof text, "%.2f", 2.5);
+    cr_assert_str_eq(text, "2.50");
     g_free(argv);
 }

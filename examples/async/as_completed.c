@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* as_completed.c: asyncio.as_completed() on GLib's main loop: take each
  * result as soon as its task ends, fastest first.
  *
@@ -18,13 +19,17 @@
  *
  * See also: async/gather.c (results in submission order instead),
  * async/wait_tasks.c, async/timeout.c.
+ *
+ * Build alone: cc -std=c11 as_completed.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "conpar.h"
+#include "cp_format.h"
+#include "cp_loop.h"
+#include "cp_options.h"
 
 #define N_TASKS 3
 
@@ -37,13 +42,15 @@ main(int argc, char *argv[])
     guint n_results = 0;
     GOptionEntry entries[] = {
         { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text,
-          "Seed for the random fetch times, 0..4294967295 (default: a new one each run)", "N" },
+          "Seed of the random fetch times (0..4294967295; default: a new seed each run)", "N" },
         G_OPTION_ENTRY_NULL
     };
 
-    cp_options_parse(&argc, &argv, "",
-                     "Print each task's result as soon as it ends, in the order they end.",
-                     entries, NULL);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .summary = "Print each task's result as soon as it ends, in the order they end.",
+        .entries = entries,
+        .waits = TRUE,
+    });
     GRand *rng = cp_options_rand_new(seed_text);
     g_free(seed_text);
     cp_loop_fetch_draw(fetches, N_TASKS, rng);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* async_tasks.c: three tasks of different lengths on one event loop, their
  * results gathered in the order they were started.
  *
@@ -18,13 +19,17 @@
  *
  * See also: async/gather.c (random durations), async/greet.c (the loop
  * without cp_loop's groups), async/return_exceptions.c.
+ *
+ * Build alone: cc -std=c11 async_tasks.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "conpar.h"
+#include "cp_format.h"
+#include "cp_loop.h"
+#include "cp_options.h"
 
 typedef struct {
     char *name;
@@ -77,9 +82,12 @@ main(int argc, char *argv[])
     char *list;
     int status = EXIT_SUCCESS;
 
-    cp_options_parse(&argc, &argv, "[SECONDS...]",
-                     "Run tasks of the given durations on one event loop; gather their results.",
-                     NULL, NULL);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .inputs = "[SECONDS...]",
+        .inputs_default = "1 2 1.5 (the lesson's)",
+        .summary = "Run tasks of the given durations on one event loop; gather their results.",
+        .waits = TRUE,
+    });
     n = argc > 1 ? argc - 1 : (int) G_N_ELEMENTS(lesson_durations);
     jobs = g_new(Job, n);
     for (int i = 0; i < n; i++) {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* factorial_async.c: a factorial that lets the event loop run, and one that
  * freezes it.
  *
@@ -21,15 +22,19 @@
  * The program checks both results and both tick counts.
  *
  * See also: async/greet.c; threads/factorial_threads.c.
+ *
+ * Build alone: cc -std=c11 factorial_async.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "conpar.h"
+#include "cp_loop.h"
+#include "cp_options.h"
+#include "cp_time.h"
 
 #define MAX_N 20     /* 20! is the largest factorial in 64 bits */
 #define STEP 0.1     /* the lesson's sleep after each multiplication */
@@ -171,9 +176,12 @@ main(int argc, char *argv[])
 {
     int n = 5;
 
-    cp_options_parse(&argc, &argv, "[N]",
-                     "Compute N! three ways; a ticker shows when the event loop is free.",
-                     NULL, NULL);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .inputs = "[N]",
+        .inputs_default = "5 (the lesson's)",
+        .summary = "Compute N! three ways; a ticker shows when the event loop is free.",
+        .waits = TRUE,
+    });
     if (argc > 2)
         cp_options_fail("unexpected argument '%s'", argv[2]);
     if (argc == 2)

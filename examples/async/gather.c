@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* gather.c: simulated fetches of random length, run at the same time on one
  * event loop; the results come back in the order the fetches were started.
  *
@@ -22,13 +23,18 @@
  *
  * See also: async/async_tasks.c, async/as_completed.c (results in the order
  * they end), async/timeout.c.
+ *
+ * Build alone: cc -std=c11 gather.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "conpar.h"
+#include "cp_format.h"
+#include "cp_loop.h"
+#include "cp_options.h"
+#include "cp_time.h"
 
 #define N_FETCHES 3
 
@@ -92,13 +98,15 @@ main(int argc, char *argv[])
     gboolean ok;
     GOptionEntry entries[] = {
         { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text,
-          "Seed the random fetch times (0..4294967295) to repeat a run", "N" },
+          "Seed of the random fetch times (0..4294967295; default: a new seed each run)", "N" },
         G_OPTION_ENTRY_NULL
     };
 
-    cp_options_parse(&argc, &argv, "",
-                     "Gather simulated fetches of random length on one event loop.",
-                     entries, NULL);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .summary = "Gather simulated fetches of random length on one event loop.",
+        .entries = entries,
+        .waits = TRUE,
+    });
     rng = cp_options_rand_new(seed_text);
     g_free(seed_text);
 

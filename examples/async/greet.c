@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* greet.c: three greetings wait at the same time on one event loop.
  *
  * Ports lesson 001 "Concurrency Example using asyncio" (async def greet,
@@ -20,13 +21,16 @@
  *
  * See also: async/async_tasks.c and async/gather.c, which collect results
  * with cp_loop's groups; threads/numbers_letters.c, the overlap with threads.
+ *
+ * Build alone: cc -std=c11 greet.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "conpar.h"
+#include "cp_loop.h"
+#include "cp_options.h"
 
 /* Only the loop's one thread touches these: no lock. */
 static GMainLoop *loop;
@@ -101,9 +105,13 @@ main(int argc, char *argv[])
         G_OPTION_ENTRY_NULL
     };
 
-    cp_options_parse(&argc, &argv, "[NAME...]",
-                     "Greet everyone at once on one event loop: hello, wait 1 s, goodbye.",
-                     entries, NULL);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .inputs = "[NAME...]",
+        .inputs_default = "Alice Bob Charlie (the lesson's)",
+        .summary = "Greet everyone at once on one event loop: hello, wait 1 s, goodbye.",
+        .entries = entries,
+        .waits = TRUE,
+    });
     names = argc > 1 ? argv + 1 : lesson_names;
     n_names = argc > 1 ? argc - 1 : (int) G_N_ELEMENTS(lesson_names);
     for (int i = 0; i < n_names; i++)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* return_exceptions.c: asyncio.gather(..., return_exceptions=True) on
  * GLib's main loop: a task's error comes back as its result, and the
  * other tasks are not disturbed by it.
@@ -18,13 +19,16 @@
  * tasks, as asyncio.TaskGroup does.)
  *
  * See also: async/gather.c, async/async_tasks.c.
+ *
+ * Build alone: cc -std=c11 return_exceptions.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "conpar.h"
+#include "cp_loop.h"
+#include "cp_options.h"
 
 /* The error domain of this program's errors; ValueError is its one code. */
 #define VALUE_ERROR value_error_quark()
@@ -93,9 +97,10 @@ main(int argc, char *argv[])
     GAsyncResult *result = NULL;
     GError *error = NULL;
 
-    cp_options_parse(&argc, &argv, "",
-                     "Gather two tasks, one of which fails: the error comes back as a value.",
-                     NULL, NULL);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .summary = "Gather two tasks, one of which fails: the error comes back as a value.",
+        .waits = TRUE,
+    });
 
     printf("Async with asyncio.gather and return_exceptions:\n");
     CpLoopGroup *tasks = cp_loop_group_new(g_free);

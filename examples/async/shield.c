@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* shield.c: asyncio.shield() on GLib's main loop: cancelling the waiter
  * does not cancel the work it waits for.
  *
@@ -18,13 +19,16 @@
  *
  * See also: async/timeout.c and async/wait_tasks.c, where cancelling does
  * reach the tasks.
+ *
+ * Build alone: cc -std=c11 shield.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "conpar.h"
+#include "cp_loop.h"
+#include "cp_options.h"
 
 /* The rest of long_running_task(), after its await. */
 static void
@@ -69,9 +73,10 @@ main(int argc, char *argv[])
     GError *error = NULL;
     gboolean ran_to_end;
 
-    cp_options_parse(&argc, &argv, "",
-                     "Cancel the waiter of a shielded task: the task itself runs to its end.",
-                     NULL, NULL);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .summary = "Cancel the waiter of a shielded task: the task itself runs to its end.",
+        .waits = TRUE,
+    });
 
     printf("Async with asyncio.shield:\n");
     CpLoopGroup *work = cp_loop_group_new(g_free);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* timeout.c: a deadline on GLib's main loop: what has not ended by then is
  * cancelled, and the waiter gets TimeoutError.
  *
@@ -24,13 +25,18 @@
  * asked first.)
  *
  * See also: async/wait_tasks.c, async/shield.c, async/gather.c.
+ *
+ * Build alone: cc -std=c11 timeout.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "conpar.h"
+#include "cp_format.h"
+#include "cp_loop.h"
+#include "cp_options.h"
+#include "cp_time.h"
 
 #define N_TASKS 3
 
@@ -68,13 +74,15 @@ main(int argc, char *argv[])
     gboolean ok;
     GOptionEntry entries[] = {
         { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text,
-          "Seed for the random fetch times, 0..4294967295 (default: a new one each run)", "N" },
+          "Seed of the random fetch times (0..4294967295; default: a new seed each run)", "N" },
         G_OPTION_ENTRY_NULL
     };
 
-    cp_options_parse(&argc, &argv, "",
-                     "Fetches under a deadline: what has not ended by then is cancelled.",
-                     entries, NULL);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .summary = "Fetches under a deadline: what has not ended by then is cancelled.",
+        .entries = entries,
+        .waits = TRUE,
+    });
     GRand *rng = cp_options_rand_new(seed_text);
     g_free(seed_text);
     cp_loop_fetch_draw(&one, 1, rng);

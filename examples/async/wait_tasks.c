@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* wait_tasks.c: asyncio.wait() on GLib's main loop: wait for every task,
  * then for the first one only, and cancel the rest.
  *
@@ -21,13 +22,18 @@
  * repeats a run.
  *
  * See also: async/gather.c, async/as_completed.c, async/timeout.c.
+ *
+ * Build alone: cc -std=c11 wait_tasks.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "conpar.h"
+#include "cp_format.h"
+#include "cp_loop.h"
+#include "cp_options.h"
+#include "cp_time.h"
 
 #define N_TASKS 3
 
@@ -91,13 +97,15 @@ main(int argc, char *argv[])
     guint cancelled = 0;
     GOptionEntry entries[] = {
         { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text,
-          "Seed for the random fetch times, 0..4294967295 (default: a new one each run)", "N" },
+          "Seed of the random fetch times (0..4294967295; default: a new seed each run)", "N" },
         G_OPTION_ENTRY_NULL
     };
 
-    cp_options_parse(&argc, &argv, "",
-                     "Wait for all tasks, then for the first one, cancelling the rest.",
-                     entries, NULL);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .summary = "Wait for all tasks, then for the first one, cancelling the rest.",
+        .entries = entries,
+        .waits = TRUE,
+    });
     GRand *rng = cp_options_rand_new(seed_text);
     g_free(seed_text);
     cp_loop_fetch_draw(all, N_TASKS, rng);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* concurrency_vs_parallelism.c: waits overlap in threads and in processes;
  * computing goes faster only with more cores.
  *
@@ -25,13 +26,16 @@
  *
  * See also: bench/thread_vs_process.c, bench/perf_compare.c,
  * bench/gil_demo.c; pools/fetch_pool.c for waits on a thread pool.
+ *
+ * Build alone: cc -std=c11 concurrency_vs_parallelism.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "conpar.h"
+#include "cp_bench.h"
+#include "cp_format.h"
 
 #define IO_WORKERS 3    /* the lesson's three waits */
 #define CPU_WORKERS 4   /* the lesson's max_workers=4 */
@@ -88,7 +92,7 @@ int
 main(int argc, char *argv[])
 {
     cp_bench_parse(&argc, &argv, "Waits overlap in threads and processes; computing needs cores.",
-                   NULL, CP_BENCH_WITH_SIZE, &opt);
+                   NULL, CP_BENCH_WITH_SIZE | CP_BENCH_WITH_WAITS, &opt);
     size = g_strdup_printf("%" G_GUINT64_FORMAT, opt.size);
     if (!opt.csv) {
         cp_bench_print_header(&opt);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* gil_demo.c: what Python's Global Interpreter Lock does to CPU-bound
  * threads, shown in C.
  *
@@ -25,14 +26,19 @@
  *
  * See also: bench/thread_vs_process.c, bench/concurrency_vs_parallelism.c,
  * sync/shared_counter.c (a lock that protects data, not turns).
+ *
+ * Build alone: cc -std=c11 gil_demo.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "conpar.h"
+#include "cp_bench.h"
+#include "cp_die.h"
+#include "cp_options.h"
+#include "cp_time.h"
 
 /* The "GIL": it protects no data here, it only makes the threads take
  * turns, as CPython's does for its interpreter's state. */
@@ -136,7 +142,7 @@ main(int argc, char *argv[])
     int counts[CP_BENCH_MAX_ROWS], rows;
     GOptionEntry entries[] = {
         { "step", 0, 0, G_OPTION_ARG_STRING, &step_text,
-          "Iterations of work per turn of the global lock (default 1000)", "N" },
+          "Iterations of work per turn of the global lock (1..10^12; default: 1000)", "N" },
         G_OPTION_ENTRY_NULL
     };
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* perf_compare.c: sequential, threads, processes and an event loop, side by
  * side, for CPU-bound and for I/O-bound work, with the memory each costs.
  *
@@ -49,16 +50,18 @@
  *
  * See also: bench/thread_vs_process.c, bench/concurrency_vs_parallelism.c,
  * bench/spawn_cost.c (what one thread or process costs), async/gather.c.
+ *
+ * Build alone: cc -std=c11 perf_compare.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
-#include "conpar.h"
+#include "cp_bench.h"
+#include "cp_options.h"
+#include "cp_time.h"
 
 #define APPROACHES 4
 #define MEMORY_WORKERS 4     /* the lesson's memory test: 4 workers ... */
@@ -344,7 +347,8 @@ main(int argc, char *argv[])
     int io_tasks = 100000, counts[CP_BENCH_MAX_ROWS], rows;
     GOptionEntry entries[] = {
         { "io-tasks", 0, 0, G_OPTION_ARG_STRING, &io_tasks_text,
-          "Event loop at scale: N simulated 1 s fetches at once (default 100000; 0: skip)", "N" },
+          "Event loop at scale: N simulated 1 s fetches at once (0..1000000, 0: skip; "
+          "default: 100000)", "N" },
         G_OPTION_ENTRY_NULL
     };
     CpBenchOptions opt;
@@ -352,7 +356,7 @@ main(int argc, char *argv[])
 
     cp_bench_parse(&argc, &argv, "Compare sequential, threads, processes and an event loop "
                    "on CPU-bound and I/O-bound work.", entries,
-                   CP_BENCH_WITH_SIZE | CP_BENCH_WITH_MAX_WORKERS, &opt);
+                   CP_BENCH_WITH_SIZE | CP_BENCH_WITH_MAX_WORKERS | CP_BENCH_WITH_WAITS, &opt);
     if (io_tasks_text != NULL)
         io_tasks = (int) cp_options_parse_int(io_tasks_text, 0, 1000000, "--io-tasks");
     g_free(io_tasks_text);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* spawn_cost.c: what it costs to start a thread, a process, a task on a
  * thread pool and a task on a process pool, and the memory each thread and
  * each process adds.
@@ -36,8 +37,10 @@
  *
  * See also: bench/perf_compare.c (memory per approach),
  * bench/queue_throughput.c, pools/square_pool.c, pools/square_process_pool.c.
+ *
+ * Build alone: cc -std=c11 spawn_cost.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
 #include <math.h>
@@ -47,7 +50,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "conpar.h"
+#include "cp_bench.h"
+#include "cp_die.h"
+#include "cp_executor.h"
+#include "cp_options.h"
+#include "cp_procpool.h"
+#include "cp_time.h"
 
 #define MEMORY_COUNT 8   /* threads or processes alive while memory is read */
 
@@ -218,7 +226,7 @@ main(int argc, char *argv[])
     gboolean have_memory;
     GOptionEntry entries[] = {
         { "ops", 0, 0, G_OPTION_ARG_STRING, &ops_text,
-          "Operations timed per run (default 1000)", "N" },
+          "Operations timed per run (1..1000000; default: 1000)", "N" },
         G_OPTION_ENTRY_NULL
     };
     CpBenchOptions opt;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* thread_vs_process.c: CPU-bound work in threads and in processes, for
  * 1, 2, 4 and 8 workers.
  *
@@ -25,13 +26,15 @@
  *
  * See also: bench/concurrency_vs_parallelism.c, bench/perf_compare.c,
  * bench/gil_demo.c, bench/spawn_cost.c (what a thread and a process cost).
+ *
+ * Build alone: cc -std=c11 thread_vs_process.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "conpar.h"
+#include "cp_bench.h"
 
 /* "    0.25s ±0.00 1.99x": a figure and its speedup, median right-aligned. */
 static void

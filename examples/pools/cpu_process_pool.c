@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* cpu_process_pool.c: a CPU-bound task run four times on a pool of processes.
  *
  * Ports lesson 002 §3 "ProcessPoolExecutor": four futures of
@@ -22,13 +23,17 @@
  *
  * See also: pools/square_process_pool.c, pools/fib_pool.c,
  * bench/concurrency_vs_parallelism.c (the same task timed).
+ *
+ * Build alone: cc -std=c11 cpu_process_pool.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "conpar.h"
+#include "cp_format.h"
+#include "cp_options.h"
+#include "cp_procpool.h"
 
 #define MAX_N 3024617   /* sum of i*i for i < 3024618 exceeds 2^63 - 1 */
 
@@ -70,9 +75,12 @@ main(int argc, char *argv[])
     gint64 *numbers, *results;
     GError *error = NULL;
 
-    cp_options_parse(&argc, &argv, "[N...]",
-                     "Sum i*i for i < N (0..3024617) for each N, on a pool of processes.",
-                     NULL, &workers);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .inputs = "[N...]",
+        .inputs_default = "1000000 1000000 1000000 1000000 (the lesson's)",
+        .summary = "Sum i*i for i < N (0..3024617) for each N, on a pool of processes.",
+        .workers = &workers, .workers_are = "worker processes",
+    });
     count = argc > 1 ? argc - 1 : 4;
     numbers = g_new(gint64, count);
     for (int i = 0; i < count; i++)

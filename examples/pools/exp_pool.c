@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* exp_pool.c: Pool(processes=2).map(math.exp, [2, 3, 4, 5]) in C.
  *
  * Ports lesson 000 "Calculate exponential for numbers using
@@ -14,15 +15,19 @@
  * as Python's math.exp raises OverflowError.  Put "--" before negative x.
  *
  * See also: pools/fib_pool.c.
+ *
+ * Build alone: cc -std=c11 exp_pool.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "conpar.h"
+#include "cp_format.h"
+#include "cp_options.h"
+#include "cp_procpool.h"
 
 /* Runs in a worker process. */
 static void
@@ -41,9 +46,12 @@ main(int argc, char *argv[])
     double *numbers, *results;
     GError *error = NULL;
 
-    cp_options_parse(&argc, &argv, "[X...]",
-                     "Map exp(x) over the inputs in a pool of processes.",
-                     NULL, &workers);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .inputs = "[X...]",
+        .inputs_default = "2 3 4 5 (the lesson's)",
+        .summary = "Map exp(x) over the inputs in a pool of processes.",
+        .workers = &workers, .workers_are = "worker processes",
+    });
     count = argc > 1 ? argc - 1 : (int) G_N_ELEMENTS(lesson_inputs);
     numbers = g_new(double, count);
     for (int i = 0; i < count; i++)

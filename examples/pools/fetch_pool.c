@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* fetch_pool.c: I/O-bound waits in sequence, then on a pool of threads.
  *
  * Ports lesson 002 part 2 "ThreadPoolExecutor Example": fetch_url() stands
@@ -22,13 +23,18 @@
  * order.  The program checks that both ways return the right data.
  *
  * See also: pools/square_pool.c (futures), bench/concurrency_vs_parallelism.c.
+ *
+ * Build alone: cc -std=c11 fetch_pool.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "conpar.h"
+#include "cp_executor.h"
+#include "cp_format.h"
+#include "cp_options.h"
+#include "cp_time.h"
 
 /* Simulate fetching a URL; runs on the main thread or on a pool thread. */
 static void *
@@ -73,9 +79,15 @@ main(int argc, char *argv[])
     char **urls;
     double start, sequential_time, concurrent_time;
 
-    cp_options_parse(&argc, &argv, "[URL...]",
-                     "Simulate fetching URLs in sequence, then on a pool of threads.",
-                     entries, &workers);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .inputs = "[URL...]",
+        .inputs_default = "https://example.com https://python.org https://github.com "
+                          "https://stackoverflow.com (the lesson's)",
+        .summary = "Simulate fetching URLs in sequence, then on a pool of threads.",
+        .entries = entries,
+        .workers = &workers, .workers_are = "worker threads",
+        .waits = TRUE,
+    });
     count = argc > 1 ? argc - 1 : (int) G_N_ELEMENTS(lesson_urls);
     urls = argc > 1 ? argv + 1 : lesson_urls;
     for (int i = 0; i < count; i++) {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* fib_pool.c: Pool(processes=3).map(fibonacci, [35, 36, 37]) in C.
  *
  * Ports lesson 000 "Parallel computation of Fibonacci sequence".  The
@@ -14,14 +15,18 @@
  * once.  The pool, not the arithmetic, is the point.
  *
  * See also: pools/exp_pool.c, pools/square_pool.c (threads, not processes).
+ *
+ * Build alone: cc -std=c11 fib_pool.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "conpar.h"
+#include "cp_format.h"
+#include "cp_options.h"
+#include "cp_procpool.h"
 
 #define MAX_N 92   /* fib(92) = 7540113804746346429 < 2^63 */
 
@@ -56,9 +61,12 @@ main(int argc, char *argv[])
     gint64 *results;
     GError *error = NULL;
 
-    cp_options_parse(&argc, &argv, "[N...]",
-                     "Map fibonacci(n) over the inputs (0..92) in a pool of processes.",
-                     NULL, &workers);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .inputs = "[N...]",
+        .inputs_default = "35 36 37 (the lesson's)",
+        .summary = "Map fibonacci(n) over the inputs (0..92) in a pool of processes.",
+        .workers = &workers, .workers_are = "worker processes",
+    });
     count = argc > 1 ? argc - 1 : (int) G_N_ELEMENTS(lesson_inputs);
     numbers = g_new(int, count);
     for (int i = 0; i < count; i++)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* square_pool.c: a thread pool with futures, ThreadPoolExecutor in C.
  *
  * Ports lesson 000 "Using ThreadPoolExecutor" (submit square(5), (7), (9)
@@ -23,15 +24,19 @@
  *
  * See also: pools/fetch_pool.c (waits on a pool), pools/square_process_pool.c
  * (the same squares in processes).
+ *
+ * Build alone: cc -std=c11 square_pool.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "conpar.h"
+#include "cp_executor.h"
+#include "cp_format.h"
+#include "cp_options.h"
 
 #define MAX_N INT64_C(3037000499)   /* 3037000499^2 < 2^63 - 1 < 3037000500^2 */
 
@@ -58,9 +63,14 @@ main(int argc, char *argv[])
     int workers = 0, count, n_futures;   /* workers 0: -w not given */
     gboolean ok = TRUE;
 
-    cp_options_parse(&argc, &argv, "[N...]",
-                     "Square numbers on a pool of threads, with futures and with map.",
-                     NULL, &workers);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .inputs = "[N...]",
+        .inputs_default = "5 7 9 for the futures, then range(10): 0 1 2 ... 9 for map "
+                          "(the lesson's)",
+        .summary = "Square numbers on a pool of threads, with futures and with map.",
+        .workers = &workers, .workers_are = "worker threads in both pools",
+        .workers_default = "the lesson's 3 for the futures, 4 for map",
+    });
     /* Inputs feed both parts; the lesson's are 5 7 9, then range(10). */
     count = argc > 1 ? argc - 1 : 10;
     n_futures = argc > 1 ? count : (int) G_N_ELEMENTS(lesson_futures);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* square_process_pool.c: Pool().map(square, numbers) in C, with processes.
  *
  * Ports lesson 000 (multiprocessing.Pool().map(square, [1, 2, 3, 4, 5]))
@@ -23,13 +24,17 @@
  *
  * See also: pools/square_pool.c (the same squares on threads),
  * pools/cpu_process_pool.c, pools/fib_pool.c.
+ *
+ * Build alone: cc -std=c11 square_process_pool.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "conpar.h"
+#include "cp_format.h"
+#include "cp_options.h"
+#include "cp_procpool.h"
 
 #define MAX_N G_GINT64_CONSTANT(3037000499)   /* 3037000499^2 < 2^63 - 1 */
 
@@ -67,9 +72,14 @@ main(int argc, char *argv[])
     int workers = 0, count;   /* 0: -w not given, use each lesson's size */
     gboolean ok;
 
-    cp_options_parse(&argc, &argv, "[N...]",
-                     "Square numbers on a pool of processes with map.",
-                     NULL, &workers);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .inputs = "[N...]",
+        .inputs_default = "1 2 3 4 5 for the first map, then range(10): 0 1 2 ... 9 "
+                          "for the second (the lesson's)",
+        .summary = "Square numbers on a pool of processes with map.",
+        .workers = &workers, .workers_are = "worker processes in both pools",
+        .workers_default = "the lesson's one per CPU for the first map, 4 for the second",
+    });
     count = argc > 1 ? argc - 1 : 10;
     gint64 *numbers = g_new(gint64, count), *squares = g_new(gint64, count);
     for (int i = 0; i < count; i++)

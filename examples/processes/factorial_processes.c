@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* factorial_processes.c: one child process per number, each computing a
  * factorial.
  *
@@ -18,8 +19,10 @@
  *
  * See also: threads/factorial_threads.c, the same with threads;
  * processes/parallel_sum.c, where results come back through pipes.
+ *
+ * Build alone: cc -std=c11 factorial_processes.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
 #include <inttypes.h>
@@ -29,7 +32,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "conpar.h"
+#include "cp_die.h"
+#include "cp_options.h"
 
 #define MAX_N 20          /* 20! = 2432902008176640000 < 2^64 */
 #define MAX_PROCESSES 64  /* one process per number: keep it a handful */
@@ -51,9 +55,11 @@ main(int argc, char *argv[])
     int count, *numbers, failed = 0;
     pid_t *children;
 
-    cp_options_parse(&argc, &argv, "[N...]",
-                     "Compute n! for each N (0..20), one child process per number.",
-                     NULL, NULL);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .inputs = "[N...]",
+        .inputs_default = "1 2 3 4 5 (the lesson's)",
+        .summary = "Compute n! for each N (0..20), one child process per number.",
+    });
     if (argc - 1 > MAX_PROCESSES)
         cp_options_fail("too many numbers (%d): at most %d, one process each",
                         argc - 1, MAX_PROCESSES);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* named_processes.c: named worker processes, each printing its own PID.
  *
  * Ports lesson 004 §3 (Process(target=worker, args=(i,)) printing
@@ -19,8 +20,10 @@
  *
  * See also: processes/numbers_letters_processes.c;
  * threads/worker_threads.c, the same shape with threads.
+ *
+ * Build alone: cc -std=c11 named_processes.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
 #include <stdio.h>
@@ -28,7 +31,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "conpar.h"
+#include "cp_die.h"
+#include "cp_options.h"
+#include "cp_time.h"
 
 static void
 worker(const char *name, int n)
@@ -52,8 +57,12 @@ main(int argc, char *argv[])
         G_OPTION_ENTRY_NULL
     };
 
-    cp_options_parse(&argc, &argv, "", "Start named worker processes that print their PIDs.",
-                     entries, &workers);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .summary = "Start named worker processes that print their PIDs.",
+        .entries = entries,
+        .workers = &workers, .workers_are = "worker processes",
+        .waits = TRUE,
+    });
     if (show_parent)
         printf("MainProcess (PID: %ld)\n", (long) getpid());
 

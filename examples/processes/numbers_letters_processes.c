@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* numbers_letters_processes.c: two child processes print side by side.
  *
  * Ports lesson 000 "Multi-processing" (multiprocessing.Process with
@@ -17,8 +18,10 @@
  *
  * See also: threads/numbers_letters.c, the same with threads;
  * processes/named_processes.c.
+ *
+ * Build alone: cc -std=c11 numbers_letters_processes.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
 #include <stdio.h>
@@ -26,7 +29,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "conpar.h"
+#include "cp_die.h"
+#include "cp_options.h"
+#include "cp_time.h"
 
 static gboolean show_pids;   /* set before the forks, only read after */
 
@@ -93,8 +98,11 @@ main(int argc, char *argv[])
     pid_t process1, process2;
     gboolean ok;
 
-    cp_options_parse(&argc, &argv, "", "Print 0..4 and A..E from two processes at once.",
-                     entries, NULL);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .summary = "Print 0..4 and A..E from two processes at once.",
+        .entries = entries,
+        .waits = TRUE,
+    });
     if (show_pids)
         printf("MainProcess (PID: %ld)\n", (long) getpid());
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* parallel_product.c: child processes multiply parts of a list and send
  * the products back through one pipe that they all share.
  *
@@ -20,8 +21,10 @@
  *
  * See also: processes/parallel_sum.c (one pipe per child);
  * processes/process_queue.c (messages of any length over a pipe).
+ *
+ * Build alone: cc -std=c11 parallel_product.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
 #include <stdint.h>
@@ -30,7 +33,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "conpar.h"
+#include "cp_die.h"
+#include "cp_format.h"
+#include "cp_io.h"
+#include "cp_options.h"
 
 struct record {
     int64_t index;     /* which sublist */
@@ -71,17 +77,18 @@ main(int argc, char *argv[])
     int sublists = 4, size = 4, received = 0, failed = 0, fds[2];
     GOptionEntry entries[] = {
         { "sublists", 'k', 0, G_OPTION_ARG_INT, &sublists,
-          "Number of sublists (and child processes), 1..64", "K" },
+          "Number of sublists, one child process each (1..64; default: 4)", "K" },
         { "size", 'n', 0, G_OPTION_ARG_INT, &size,
-          "Numbers in each sublist, 1..20, all products within 64 bits", "N" },
+          "Numbers in each sublist, every product within 64 bits (1..20; default: 4)", "N" },
         G_OPTION_ENTRY_NULL
     };
     struct record r;
     ssize_t n;
 
-    cp_options_parse(&argc, &argv, "",
-                     "Multiply sublists in child processes; products come back through one pipe.",
-                     entries, NULL);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .summary = "Multiply sublists in child processes; products come back through one pipe.",
+        .entries = entries,
+    });
     if (sublists < 1 || sublists > 64)
         cp_options_fail("--sublists '%d' is out of range (1..64)", sublists);
     if (size < 1 || size > 20)

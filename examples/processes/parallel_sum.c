@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* parallel_sum.c: child processes sum parts of a list and send the sums
  * back through pipes.
  *
@@ -15,8 +16,10 @@
  * pipe; here the parent reads first, then waits.
  *
  * See also: processes/parallel_product.c; pools/fib_pool.c for a pool.
+ *
+ * Build alone: cc -std=c11 parallel_sum.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
 #include <stdint.h>
@@ -25,7 +28,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "conpar.h"
+#include "cp_die.h"
+#include "cp_format.h"
+#include "cp_io.h"
+#include "cp_options.h"
 
 /* The child's whole life: sum first..last, send it, exit. */
 static void
@@ -45,13 +51,15 @@ main(int argc, char *argv[])
 {
     int sublists = 4, size = 100, failed = 0;
     GOptionEntry entries[] = {
-        { "sublists", 'k', 0, G_OPTION_ARG_INT, &sublists, "Number of sublists (and child processes), 1..64", "K" },
-        { "size", 'n', 0, G_OPTION_ARG_INT, &size, "Numbers in each sublist, 1..10000000", "N" },
+        { "sublists", 'k', 0, G_OPTION_ARG_INT, &sublists, "Number of sublists, one child process each (1..64; default: 4)", "K" },
+        { "size", 'n', 0, G_OPTION_ARG_INT, &size, "Numbers in each sublist (1..10000000; default: 100)", "N" },
         G_OPTION_ENTRY_NULL
     };
 
-    cp_options_parse(&argc, &argv, "", "Sum sublists in child processes; results come back through pipes.",
-                     entries, NULL);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .summary = "Sum sublists in child processes; results come back through pipes.",
+        .entries = entries,
+    });
     if (sublists < 1 || sublists > 64)
         cp_options_fail("--sublists '%d' is out of range (1..64)", sublists);
     if (size < 1 || size > 10000000)

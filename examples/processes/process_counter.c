@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* process_counter.c: processes add to one counter in shared memory, under
  * a lock that works across processes.
  *
@@ -17,16 +18,22 @@
  *
  * See also: sync/shared_counter.c, the same race between threads;
  * processes/shared_array.c (shared memory without a lock).
+ *
+ * Build alone: cc -std=c11 process_counter.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "conpar.h"
+#include "cp_die.h"
+#include "cp_options.h"
+#include "cp_shm.h"
+#include "cp_time.h"
 
 struct shared {
     pthread_mutex_t lock;   /* process-shared: see main() */
@@ -58,13 +65,17 @@ main(int argc, char *argv[])
     int workers = 3, increments = 3, failed = 0, s;
     GOptionEntry entries[] = {
         { "increments", 'n', 0, G_OPTION_ARG_INT, &increments,
-          "How many times each process adds 1, 1..100000 (default: 3)", "K" },
+          "How many times each process adds 1 (1..100000; default: 3)", "K" },
         G_OPTION_ENTRY_NULL
     };
     struct shared *sh;
 
-    cp_options_parse(&argc, &argv, "", "Processes add to a shared counter under a process-shared lock.",
-                     entries, &workers);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .summary = "Processes add to a shared counter under a process-shared lock.",
+        .entries = entries,
+        .workers = &workers, .workers_are = "worker processes",
+        .waits = TRUE,
+    });
     if (increments < 1 || increments > 100000)
         cp_options_fail("--increments '%d' is out of range (1..100000)", increments);
 

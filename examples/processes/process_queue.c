@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* process_queue.c: a producer process and a consumer process joined by a
  * message queue over a pipe.
  *
@@ -21,8 +22,10 @@
  *
  * See also: queues/producer_consumer.c (threads and a bounded queue);
  * processes/parallel_sum.c (bare pipes).
+ *
+ * Build alone: cc -std=c11 process_queue.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
 #include <stdio.h>
@@ -30,7 +33,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "conpar.h"
+#include "cp_channel.h"
+#include "cp_die.h"
+#include "cp_options.h"
+#include "cp_time.h"
 
 #define ITEMS 5
 
@@ -100,8 +106,10 @@ main(int argc, char *argv[])
     CpChannel queue;
     gboolean ok;
 
-    cp_options_parse(&argc, &argv, "", "A producer and a consumer process share a queue over a pipe.",
-                     NULL, NULL);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .summary = "A producer and a consumer process share a queue over a pipe.",
+        .waits = TRUE,
+    });
 
     if (cp_channel_init(&queue) == -1)
         cp_die_errno("cp_channel_init");

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* shared_array.c: child processes write into one array in shared memory.
  *
  * Ports lesson 002 §3 "Shared memory with multiprocessing"
@@ -8,7 +9,7 @@
  * children see the same ten ints.  Process p writes p*100 + i into
  * element i; the parent waits for every child, then prints the array.
  *
- * Usage:   shared_array [-w N] [--time-scale=F]
+ * Usage:   shared_array [-w N]
  *
  * Look for: three "Process p modified shared array" lines in any order,
  * then "Final shared array: [...]" where every element is p*100 + i for
@@ -21,8 +22,10 @@
  *
  * See also: processes/process_counter.c (a lock in shared memory);
  * processes/parallel_sum.c (results sent back through pipes instead).
+ *
+ * Build alone: cc -std=c11 shared_array.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
 #include <stdatomic.h>
@@ -31,7 +34,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "conpar.h"
+#include "cp_die.h"
+#include "cp_format.h"
+#include "cp_options.h"
+#include "cp_shm.h"
 
 #define LENGTH 10
 
@@ -54,8 +60,10 @@ main(int argc, char *argv[])
     atomic_int *shared_array;   /* (atomic) elements, in memory shared with the children */
     gint64 values[LENGTH];
 
-    cp_options_parse(&argc, &argv, "", "Processes write into one array in shared memory.",
-                     NULL, &workers);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .summary = "Processes write into one array in shared memory.",
+        .workers = &workers, .workers_are = "worker processes",
+    });
 
     shared_array = cp_shm_new(LENGTH * sizeof *shared_array);   /* zeroed, like Array('i', 10) */
     if (shared_array == NULL)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* multi_producer_consumer.c: two producers and two consumers share one
  * queue; join() waits for the work, close() ends the consumers.
  *
@@ -20,14 +21,19 @@
  * generator shared by four threads would need a lock too.
  *
  * See also: queues/producer_consumer.c, queues/queue_reader.c.
+ *
+ * Build alone: cc -std=c11 multi_producer_consumer.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 
-#include "conpar.h"
+#include "cp_die.h"
+#include "cp_options.h"
+#include "cp_queue.h"
+#include "cp_time.h"
 
 #define PRODUCERS 2
 #define CONSUMERS 2
@@ -100,9 +106,10 @@ main(int argc, char *argv[])
 {
     Role producers[PRODUCERS], consumers[CONSUMERS];
 
-    cp_options_parse(&argc, &argv, "",
-                     "Two producer and two consumer threads share one queue.",
-                     NULL, NULL);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .summary = "Two producer and two consumer threads share one queue.",
+        .waits = TRUE,
+    });
 
     queue = cp_queue_new(0);   /* unbounded, like queue.Queue() */
     for (int i = 0; i < PRODUCERS; i++)

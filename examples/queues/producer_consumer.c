@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* producer_consumer.c: a producer thread and a consumer thread joined by a
  * bounded blocking queue.
  *
@@ -19,14 +20,19 @@
  * None) after the last item.
  *
  * See also: queues/multi_producer_consumer.c, queues/queue_reader.c.
+ *
+ * Build alone: cc -std=c11 producer_consumer.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "conpar.h"
+#include "cp_die.h"
+#include "cp_options.h"
+#include "cp_queue.h"
+#include "cp_time.h"
 
 #define ITEMS 10
 #define MAXSIZE 5
@@ -87,13 +93,17 @@ main(int argc, char *argv[])
     int s;
     GOptionEntry entries[] = {
         { "stop", 0, 0, G_OPTION_ARG_STRING, &stop,
-          "How the consumer ends: 'timeout' (1 s with nothing to get, the default) or 'sentinel'",
+          "How the consumer ends: timeout (after 1 s with nothing to get) or sentinel "
+          "(default: timeout)",
           "HOW" },
         G_OPTION_ENTRY_NULL
     };
 
-    cp_options_parse(&argc, &argv, "", "A producer and a consumer thread share a queue of 5.",
-                     entries, NULL);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .summary = "A producer and a consumer thread share a queue of 5.",
+        .entries = entries,
+        .waits = TRUE,
+    });
     if (stop && strcmp(stop, "sentinel") == 0)
         stop_by_sentinel = TRUE;
     else if (stop && strcmp(stop, "timeout") != 0)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* queue_reader.c: "while not q.empty()" is not "until the writer is done".
  *
  * Ports lesson 002 §2 "Thread-safe data structures".  A writer thread puts
@@ -26,13 +27,18 @@
  *
  * See also: queues/producer_consumer.c (a timeout and a sentinel),
  * queues/multi_producer_consumer.c (join, then close).
+ *
+ * Build alone: cc -std=c11 queue_reader.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <pthread.h>
 #include <stdio.h>
 
-#include "conpar.h"
+#include "cp_die.h"
+#include "cp_options.h"
+#include "cp_queue.h"
+#include "cp_time.h"
 
 #define ITEMS 5
 
@@ -93,9 +99,11 @@ main(int argc, char *argv[])
         G_OPTION_ENTRY_NULL
     };
 
-    cp_options_parse(&argc, &argv, "",
-                     "A reader thread reads what a writer thread puts on a queue.",
-                     entries, NULL);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .summary = "A reader thread reads what a writer thread puts on a queue.",
+        .entries = entries,
+        .waits = TRUE,
+    });
 
     queue = cp_queue_new(0);   /* unbounded, like queue.Queue() */
     s = pthread_create(&writer_thread, NULL, queue_worker, NULL);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* even_odd_lock.c: two threads print their runs of numbers, one whole run
  * at a time, because each holds one mutex while it prints.
  *
@@ -17,13 +18,16 @@
  *
  * See also: sync/inc_dec_counter.c (a lock around each update of shared
  * data), sync/shared_counter.c (what goes wrong without one).
+ *
+ * Build alone: cc -std=c11 even_odd_lock.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <pthread.h>
 #include <stdio.h>
 
-#include "conpar.h"
+#include "cp_die.h"
+#include "cp_options.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;  /* held for a whole run */
 
@@ -65,9 +69,9 @@ main(int argc, char *argv[])
     pthread_t thread1, thread2;
     int s;
 
-    cp_options_parse(&argc, &argv, "",
-                     "Two threads print the even and the odd numbers, one whole run at a time.",
-                     NULL, NULL);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .summary = "Two threads print the even and the odd numbers, one whole run at a time.",
+    });
 
     s = pthread_create(&thread1, NULL, print_even_numbers, NULL);
     if (s != 0)

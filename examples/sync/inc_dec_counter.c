@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* inc_dec_counter.c: threads increment, decrement and print one shared
  * variable, each step under the same lock.
  *
@@ -20,13 +21,16 @@
  *
  * See also: sync/shared_counter.c (the same kind of update without a
  * lock), sync/even_odd_lock.c.
+ *
+ * Build alone: cc -std=c11 inc_dec_counter.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <pthread.h>
 #include <stdio.h>
 
-#include "conpar.h"
+#include "cp_die.h"
+#include "cp_options.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int shared_variable;   /* protected by lock */
@@ -78,15 +82,17 @@ main(int argc, char *argv[])
     char *iterations_text = NULL;
     GOptionEntry entries[] = {
         { "iterations", 'n', 0, G_OPTION_ARG_STRING, &iterations_text,
-          "Increment/decrement pairs per thread, 1..10000000 (default 100000)", "N" },
+          "Increment/decrement pairs per thread (1..10000000; default: 100000)", "N" },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet,
           "Print only the final value", NULL },
         G_OPTION_ENTRY_NULL
     };
 
-    cp_options_parse(&argc, &argv, "",
-                     "Threads increment and decrement one shared variable under a lock.",
-                     entries, &workers);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .summary = "Threads increment and decrement one shared variable under a lock.",
+        .entries = entries,
+        .workers = &workers, .workers_are = "threads",
+    });
     if (iterations_text)
         iterations = (int) cp_options_parse_int(iterations_text, 1, 10000000, "--iterations");
     g_free(iterations_text);

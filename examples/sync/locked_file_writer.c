@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* locked_file_writer.c: threads compute in parallel, then take turns
  * writing their results to one shared file under a lock.
  *
@@ -22,8 +23,10 @@
  * holds one run.  An output that cannot be opened is reported, exit 2.
  *
  * See also: sync/even_odd_lock.c, sync/inc_dec_counter.c.
+ *
+ * Build alone: cc -std=c11 locked_file_writer.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,7 +35,9 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "conpar.h"
+#include "cp_die.h"
+#include "cp_io.h"
+#include "cp_options.h"
 
 #define COUNT 10000000
 
@@ -85,13 +90,15 @@ main(int argc, char *argv[])
     char *output = NULL;
     GOptionEntry entries[] = {
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
-          "File to write the results to (default results.txt)", "PATH" },
+          "Write the results to PATH (default: results.txt)", "PATH" },
         G_OPTION_ENTRY_NULL
     };
 
-    cp_options_parse(&argc, &argv, "",
-                     "Threads count in parallel, then write their results to one file under a lock.",
-                     entries, &workers);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .summary = "Threads count in parallel, then write their results to one file under a lock.",
+        .entries = entries,
+        .workers = &workers, .workers_are = "threads",
+    });
 
     const char *path = output ? output : "results.txt";
     fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* shared_counter.c: threads add to one counter, with a lock, with an
  * atomic, or with nothing (a data race, and updates get lost).
  *
@@ -27,8 +28,10 @@
  *
  * See also: sync/thread_local_counters.c (counting without sharing),
  * sync/inc_dec_counter.c.
+ *
+ * Build alone: cc -std=c11 shared_counter.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <pthread.h>
 #include <sched.h>
@@ -37,7 +40,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "conpar.h"
+#include "cp_die.h"
+#include "cp_options.h"
 
 static long increments = 100000;  /* set before the threads start */
 
@@ -116,14 +120,17 @@ main(int argc, char *argv[])
     void *(*increment)(void *);
     GOptionEntry entries[] = {
         { "mode", 'm', 0, G_OPTION_ARG_STRING, &mode,
-          "lock (default), atomic, or none (the race)", "MODE" },
+          "How the threads update the counter: lock, atomic or none, the race (default: lock)", "MODE" },
         { "increments", 'n', 0, G_OPTION_ARG_STRING, &increments_text,
-          "Increments per thread, 1..100000000 (default 100000)", "N" },
+          "Increments per thread (1..100000000; default: 100000)", "N" },
         G_OPTION_ENTRY_NULL
     };
 
-    cp_options_parse(&argc, &argv, "", "Threads add to one shared counter, with or without a lock.",
-                     entries, &workers);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .summary = "Threads add to one shared counter, with or without a lock.",
+        .entries = entries,
+        .workers = &workers, .workers_are = "threads",
+    });
     if (increments_text)
         increments = (long) cp_options_parse_int(increments_text, 1, 100000000, "--increments");
     g_free(increments_text);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* thread_local_counters.c: each thread its own copy of a variable.
  *
  * Ports lesson 002 §2 "Thread local storage" (threading.local()).  A
@@ -18,8 +19,10 @@
  * cache line between cores on every increment.
  *
  * See also: sync/shared_counter.c (one counter, locked or not).
+ *
+ * Build alone: cc -std=c11 thread_local_counters.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <inttypes.h>
 #include <pthread.h>
@@ -28,7 +31,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "conpar.h"
+#include "cp_die.h"
+#include "cp_options.h"
+#include "cp_time.h"
 
 /* Part 1: every thread has its own name and counter. */
 static _Thread_local char name[32];   /* per thread: no lock needed */
@@ -104,12 +109,16 @@ main(int argc, char *argv[])
     char *increments_text = NULL;
     GOptionEntry entries[] = {
         { "increments", 'n', 0, G_OPTION_ARG_STRING, &increments_text,
-          "Increments per thread in part 2 (default 10000000)", "N" },
+          "Increments per thread in part 2 (1..1000000000; default: 10000000)", "N" },
         G_OPTION_ENTRY_NULL
     };
 
-    cp_options_parse(&argc, &argv, "", "Thread-local counters, and why they scale.",
-                     entries, &workers);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .summary = "Thread-local counters, and why they scale.",
+        .entries = entries,
+        .workers = &workers, .workers_are = "threads",
+        .waits = TRUE,
+    });
     if (increments_text)
         increments = (long) cp_options_parse_int(increments_text, 1, 1000000000, "--increments");
     g_free(increments_text);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* factorial_threads.c: one thread per number, each computing a factorial.
  *
  * Ports lesson 000 "Threading" (threading.Thread(target=calculate_factorial,
@@ -14,15 +15,18 @@
  * print a wrapped-around number (Python's integers just grow).
  *
  * See also: processes/factorial_processes.c, the same with fork().
+ *
+ * Build alone: cc -std=c11 factorial_threads.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 
-#include "conpar.h"
+#include "cp_die.h"
+#include "cp_options.h"
 
 #define MAX_N 20   /* 20! = 2432902008176640000 < 2^64 */
 
@@ -45,9 +49,11 @@ main(int argc, char *argv[])
     int count, *numbers, s;
     pthread_t *threads;
 
-    cp_options_parse(&argc, &argv, "[N...]",
-                     "Compute n! for each N (0..20), one thread per number.",
-                     NULL, NULL);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .inputs = "[N...]",
+        .inputs_default = "1 2 3 4 5 6 7 8 9 (the lesson's)",
+        .summary = "Compute n! for each N (0..20), one thread per number.",
+    });
     count = argc > 1 ? argc - 1 : (int) G_N_ELEMENTS(lesson_inputs);
     numbers = g_new(int, count);
     for (int i = 0; i < count; i++)

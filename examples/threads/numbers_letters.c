@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* numbers_letters.c: two threads printing at the same time.
  *
  * Ports lesson 000 "Threading" (and its twin in 004 §2): one thread prints
@@ -16,13 +17,17 @@
  *
  * See also: processes/numbers_letters_processes.c (the same with fork()),
  * threads/thread_class.c, threads/worker_threads.c.
+ *
+ * Build alone: cc -std=c11 numbers_letters.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <pthread.h>
 #include <stdio.h>
 
-#include "conpar.h"
+#include "cp_die.h"
+#include "cp_options.h"
+#include "cp_time.h"
 
 static void *
 print_numbers(void *arg)
@@ -52,9 +57,10 @@ main(int argc, char *argv[])
     pthread_t thread1, thread2;
     int s;
 
-    cp_options_parse(&argc, &argv, "",
-                     "Two threads print 0..4 and A..E at the same time.",
-                     NULL, NULL);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .summary = "Two threads print 0..4 and A..E at the same time.",
+        .waits = TRUE,
+    });
 
     s = pthread_create(&thread1, NULL, print_numbers, NULL);
     if (s != 0)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* thread_class.c: the C shape of subclassing threading.Thread.
  *
  * Ports lesson 004 "thread with class" (class MyThread(threading.Thread)
@@ -16,13 +17,17 @@
  *
  * See also: threads/numbers_letters.c (threads from plain functions),
  * threads/worker_threads.c.
+ *
+ * Build alone: cc -std=c11 thread_class.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <pthread.h>
 #include <stdio.h>
 
-#include "conpar.h"
+#include "cp_die.h"
+#include "cp_options.h"
+#include "cp_time.h"
 
 /* The "class": what threading.Thread holds, plus the overridden run(). */
 typedef struct Worker Worker;
@@ -74,9 +79,10 @@ my_thread_run(Worker *self)
 int
 main(int argc, char *argv[])
 {
-    cp_options_parse(&argc, &argv, "",
-                     "Threads as objects: a struct with a name and a run function.",
-                     NULL, NULL);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .summary = "Threads as objects: a struct with a name and a run function.",
+        .waits = TRUE,
+    });
 
     /* t1 = MyThread("Worker-1") */
     Worker t1 = { .name = "Worker-1", .run = my_thread_run };

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* worker_threads.c: three workers sleeping random times, then one join.
  *
  * Ports lesson 002 §2 "Basic threading" (worker(name, random.uniform(1, 3))
@@ -19,14 +20,18 @@
  *
  * See also: threads/numbers_letters.c, threads/thread_class.c,
  * processes/named_processes.c (the same with processes).
+ *
+ * Build alone: cc -std=c11 worker_threads.c $(pkg-config --cflags --libs conpar)
  */
-#include <config.h>
+#define _POSIX_C_SOURCE 200809L
 
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 
-#include "conpar.h"
+#include "cp_die.h"
+#include "cp_options.h"
+#include "cp_time.h"
 
 typedef struct {
     char name[24];   /* "Thread-N" */
@@ -52,13 +57,16 @@ main(int argc, char *argv[])
     char *seed_text = NULL;
     GOptionEntry entries[] = {
         { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text,
-          "Seed for the random sleeps, 0..4294967295 (default: a new one each run)", "N" },
+          "Seed of the random sleeps (0..4294967295; default: a new seed each run)", "N" },
         G_OPTION_ENTRY_NULL
     };
 
-    cp_options_parse(&argc, &argv, "",
-                     "Workers sleep a random 1-3 s each, in threads; main joins them all.",
-                     entries, &workers);
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .summary = "Workers sleep a random 1-3 s each, in threads; main joins them all.",
+        .entries = entries,
+        .workers = &workers, .workers_are = "worker threads",
+        .waits = TRUE,
+    });
 
     GRand *rng = cp_options_rand_new(seed_text);   /* no --seed: a new seed each run */
     g_free(seed_text);
