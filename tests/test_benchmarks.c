@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* Black-box tests of examples/bench/: each benchmark once at a tiny size.
  *
  * They check the output's shape (every row and column there, numbers

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* test_channel.c: cp_channel, messages between processes over a pipe.
  *
  * Children forked here end with _exit() (a child returning from a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* test_executor.c: cp_executor's promises (right results, input order for
  * map, each task run once, at most N at a time, free waits for all). */
 #include <config.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* Tests of common/cp_format: values printed as the Python lessons print them. */
 #include <config.h>
 

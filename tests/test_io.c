@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* Unit tests of common/cp_io: whole reads and writes, pipes, close. */
 #include <config.h>
 

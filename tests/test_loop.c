@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* Tests of common/cp_loop: sleeps, groups, gather, wait, deadlines,
  * as-completed order, a main context left empty, and the lessons'
  * simulated fetch. */

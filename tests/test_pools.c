@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* Black-box tests of examples/pools/. */
 #include <config.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* Black-box tests of examples/processes/. */
 #include <config.h>
 

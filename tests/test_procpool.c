@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* test_procpool.c: cp_procpool, Pool.map over forked workers.
  *
  * The task functions run in the workers; what they do wrong (abort(),

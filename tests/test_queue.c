@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* test_queue.c: cp_queue's promises, checked as invariants (order, counts,
  * bounds, timeouts), never as one particular interleaving of threads. */
 #include <config.h>

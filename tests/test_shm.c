@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* test_shm.c: cp_shm, memory and a mutex shared across fork().
  *
  * Children forked here end with _exit() (a child returning from a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: 0BSD */
 /* Tests of common/cp_time: the stopwatch and the scaled wait. */
 #include <config.h>
 

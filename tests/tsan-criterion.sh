@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: 0BSD
 # Run a Criterion test binary built with ThreadSanitizer, one test at a time.
 #
 # Criterion (2.4, issue #274) maps a shared arena at a random address at

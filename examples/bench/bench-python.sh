@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: 0BSD
 # bench-python.sh: the same workloads in C and in Python, side by side.
 #
 # Usage (what `make bench-python` runs, from the build directory):

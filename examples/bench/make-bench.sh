@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: 0BSD
 # make-bench.sh: run every benchmark once and write what it measured.
 #
 # Usage (what `make bench` runs, from the build directory):

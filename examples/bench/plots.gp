@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: 0BSD
 # plots.gp: the two plots of `make bench`, as SVG (gnuplot 5.2 or later).
 #
 # make-bench.sh writes the data files from the benchmarks' CSV and calls

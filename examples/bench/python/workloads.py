@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: 0BSD
 """workloads.py: the lesson's workloads in Python, measured like the C ones.
 
 The Python half of `make bench-python`.  It runs the workloads of lesson
