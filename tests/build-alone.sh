@@ -1,0 +1,50 @@
+#!/bin/sh
+# SPDX-License-Identifier: 0BSD
+# Build every example as a student's copy is built: the .c file alone in an
+# empty directory, with -std=c11 -Wall -Wextra -Werror, against the built
+# libconpar.a and the headers of common/ only (no config.h, no -D flags).
+# Then compile each file of common/ alone the same way.  TAP on stdout.
+#
+# make check sets CONPAR_SRCDIR, CONPAR_PROGRAMS (examples/<topic>/<name>),
+# CP_ALONE_CC, CP_ALONE_CFLAGS and CP_ALONE_LIBS.
+set -u
+: "${CONPAR_SRCDIR:?run me from make check}" "${CONPAR_PROGRAMS:?}" "${CP_ALONE_CC:?}"
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/conpar-alone.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+mkdir "$tmp/include" "$tmp/work" || exit 99
+cp "$CONPAR_SRCDIR"/common/*.h "$tmp/include/" || exit 99
+
+n=0
+for c in "$CONPAR_SRCDIR"/common/*.c; do n=$((n + 1)); done
+for prog in $CONPAR_PROGRAMS; do n=$((n + 1)); done
+echo "1..$n"
+
+i=0
+fail() {   # print a failed test with the compiler's output as a TAP comment
+  echo "not ok $i - $1"
+  sed 's/^/# /' "$tmp/out"
+}
+for prog in $CONPAR_PROGRAMS; do
+  i=$((i + 1))
+  name=$(basename "$prog")
+  rm -rf "$tmp/work"/* && cp "$CONPAR_SRCDIR/$prog.c" "$tmp/work/" || exit 99
+  # shellcheck disable=SC2086 # the flags are lists of words
+  if (cd "$tmp/work" && $CP_ALONE_CC -std=c11 -Wall -Wextra -Werror -I../include \
+        $CP_ALONE_CFLAGS "$name.c" $CP_ALONE_LIBS -o "$name") > "$tmp/out" 2>&1; then
+    echo "ok $i - $prog.c builds alone"
+  else
+    fail "$prog.c builds alone"
+  fi
+done
+for c in "$CONPAR_SRCDIR"/common/*.c; do
+  i=$((i + 1))
+  name=$(basename "$c")
+  # shellcheck disable=SC2086
+  if $CP_ALONE_CC -std=c11 -Wall -Wextra -Werror -I"$tmp/include" $CP_ALONE_CFLAGS \
+       -c "$c" -o "$tmp/work/x.o" > "$tmp/out" 2>&1; then
+    echo "ok $i - common/$name compiles alone"
+  else
+    fail "common/$name compiles alone"
+  fi
+done
