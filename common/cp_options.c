@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cp_time.h"
 
@@ -46,7 +47,8 @@ cp_options_fail(const char *format, ...)
 }
 
 gint64
-cp_options_parse_int(const char *text, gint64 min, gint64 max, const char *what)
+cp_options_parse_int_full(const char *text, gint64 min, gint64 max, const char *what,
+                          const char *why)
 {
     gint64 value;
     char *end;
@@ -57,21 +59,69 @@ cp_options_parse_int(const char *text, gint64 min, gint64 max, const char *what)
         cp_options_fail("%s '%s' is not an integer", what, text);
     if (errno == ERANGE || value < min || value > max)
         cp_options_fail("%s '%s' is out of range (%" G_GINT64_FORMAT
-                        "..%" G_GINT64_FORMAT ")", what, text, min, max);
+                        "..%" G_GINT64_FORMAT ")%s%s", what, text, min, max,
+                        why ? ": " : "", why ? why : "");
+    return value;
+}
+
+gint64
+cp_options_parse_int(const char *text, gint64 min, gint64 max, const char *what)
+{
+    return cp_options_parse_int_full(text, min, max, what, NULL);
+}
+
+/* Read text as Python's float() does: surrounding spaces, an underscore
+ * between digits, "nan", "inf" and "infinity" in any case; no hexadecimal
+ * (strtod() would take "0x10").  A value too large becomes inf, and one too
+ * small 0.0 or a subnormal, as in Python.  FALSE if it is not a number. */
+static gboolean
+python_float(const char *text, double *value)
+{
+    GString *plain = g_string_new(NULL);
+    gboolean ok;
+    char *end;
+
+    for (const char *p = text; *p; p++) {
+        if (*p == 'x' || *p == 'X' || *p == '(')
+            break;
+        if (*p == '_' && p > text && g_ascii_isdigit(p[-1]) && g_ascii_isdigit(p[1]))
+            continue;
+        g_string_append_c(plain, *p);
+    }
+    g_strstrip(plain->str);
+    *value = g_ascii_strtod(plain->str, &end);
+    /* What the loop stopped at (hexadecimal, "nan(...)") is no number. */
+    ok = end != plain->str && *end == '\0' && strpbrk(text, "xX(") == NULL;
+    g_string_free(plain, TRUE);
+    return ok;
+}
+
+gboolean
+cp_options_is_number(const char *text)
+{
+    double ignored;
+
+    return python_float(text, &ignored);
+}
+
+double
+cp_options_parse_float(const char *text, const char *what)
+{
+    double value;
+
+    if (!python_float(text, &value))
+        cp_options_fail("%s '%s' is not a number", what, text);
     return value;
 }
 
 double
 cp_options_parse_double(const char *text, double min, double max, const char *what)
 {
-    double value;
-    char *end;
+    double value = cp_options_parse_float(text, what);
 
-    errno = 0;
-    value = g_ascii_strtod(text, &end);
-    if (end == text || *end != '\0' || isnan(value))
+    if (isnan(value))
         cp_options_fail("%s '%s' is not a number", what, text);
-    if (errno == ERANGE || !isfinite(value) || value < min || value > max)
+    if (value < min || value > max)
         cp_options_fail("%s '%s' is out of range (%g..%g)", what, text, min, max);
     return value;
 }
@@ -120,7 +170,9 @@ cp_options_parse(int *argc, char ***argv, const CpOptions *options)
     double scale;
     GOptionContext *context;
     GError *error = NULL;
-    GOptionEntry common_entries[4];
+    char *lesson_text = NULL, *lesson_help = NULL, **lesson_ids = NULL;
+    gboolean takes_inputs = options->inputs && *options->inputs;
+    GOptionEntry common_entries[6];
     int n = 0;
 
     /* Messages and GLib's help in the user's language and charset, but
@@ -148,6 +200,23 @@ cp_options_parse(int *argc, char ***argv, const CpOptions *options)
             "time-scale", 0, 0, G_OPTION_ARG_STRING, &scale_text,
             "Multiply every simulated wait by F (0..1e6; default: $CONPAR_TIME_SCALE, "
             "else 1, the lesson's waits)", "F" };
+    if (options->verbose)
+        common_entries[n++] = (GOptionEntry) {
+            "verbose", 'v', 0, G_OPTION_ARG_NONE, options->verbose,
+            "Also print what the C program adds to the lesson's lines (timings, "
+            "explanations, checks)", NULL };
+    if (options->lessons) {
+        char *choices;
+
+        lesson_ids = g_strsplit(options->lessons, " ", -1);
+        choices = g_strjoinv(", ", lesson_ids);
+        lesson_help = g_strdup_printf("Which lesson's cell to run: %s (default: %s)",
+                                      choices, lesson_ids[0]);
+        g_free(choices);
+        if (lesson_ids[1] != NULL)
+            common_entries[n++] = (GOptionEntry) {
+                "lesson", 0, 0, G_OPTION_ARG_STRING, &lesson_text, lesson_help, "ID" };
+    }
     common_entries[n] = (GOptionEntry) G_OPTION_ENTRY_NULL;
 
     name = g_path_get_basename((*argv)[0]);
@@ -160,6 +229,11 @@ cp_options_parse(int *argc, char ***argv, const CpOptions *options)
     g_option_context_add_main_entries(context, common_entries, NULL);
     if (options->entries)
         g_option_context_add_main_entries(context, options->entries, NULL);
+    /* "-1" would be an unknown option: GOption leaves it in argv, in its
+     * place among the inputs, and the loop below sorts numbers from
+     * options it does not know. */
+    if (takes_inputs)
+        g_option_context_set_ignore_unknown_options(context, TRUE);
 
     if (!g_option_context_parse(context, argc, argv, &error)) {
         fprintf(stderr, "%s: %s\n", g_get_prgname(), error->message);
@@ -174,14 +248,34 @@ cp_options_parse(int *argc, char ***argv, const CpOptions *options)
         print_version_and_exit();
 
     /* GOption leaves the "--" that ends the options in argv (wherever it
-     * stood, when an argument after it starts with '-'); drop the first. */
-    for (int i = 1; i < *argc; i++)
-        if (g_strcmp0((*argv)[i], "--") == 0) {
+     * stood, when an argument after it starts with '-'); drop the first.
+     * Before it, an argument that starts with '-' is an input only if it
+     * is a number. */
+    for (int i = 1; i < *argc; i++) {
+        const char *arg = (*argv)[i];
+
+        if (g_strcmp0(arg, "--") == 0) {
             for (int j = i; j < *argc; j++)
                 (*argv)[j] = (*argv)[j + 1];
             (*argc)--;
             break;
         }
+        if (arg[0] == '-' && arg[1] != '\0' && !cp_options_is_number(arg))
+            cp_options_fail("unknown option %s", arg);
+    }
+
+    if (options->lessons) {
+        const char *id = lesson_text ? lesson_text : lesson_ids[0];
+
+        if (!g_strv_contains((const char *const *) lesson_ids, id))
+            cp_options_fail("--lesson '%s' is not a lesson this program ports (%s)",
+                            id, options->lessons);
+        if (options->lesson)
+            *options->lesson = g_intern_string(id);
+    }
+    g_free(lesson_text);
+    g_free(lesson_help);
+    g_strfreev(lesson_ids);
 
     /* A program without inputs fails on any argument left over. */
     if ((options->inputs == NULL || *options->inputs == '\0') && *argc > 1)

@@ -17,11 +17,17 @@
  * cp_options_parse() adds --version (the package, its version and its
  * license, as GNU programs print them); --time-scale=F when the program
  * has simulated waits (.waits; default: CONPAR_TIME_SCALE, else 1.0); and
- * -w/--workers=N (1..1024) when .workers is set.  --help comes from
+ * -w/--workers=N (1..1024) when .workers is set; -v/--verbose when
+ * .verbose is set; --lesson=ID when .lessons names more than one lesson
+ * (*lesson is the first one otherwise).  --help comes from
  * GOptionContext and ends with the inputs' default and where to report
  * bugs.  Any bad option or value, and an invalid CONPAR_TIME_SCALE, prints
  * one line naming it plus a usage hint on stderr and exits with status 2.
  * The cp_options_parse_* helpers do the same for positional inputs.
+ *
+ * A program with inputs reads an argument that is a number as an input,
+ * not an option, as Python's argparse does: `exp_pool -1 2` works, and
+ * `--` still ends the options.
  *
  * It also sets the locale from the environment (so GLib's help reads
  * "[OPTION…]" in a UTF-8 terminal), except for numbers: LC_NUMERIC stays
@@ -47,6 +53,11 @@ typedef struct {
     const char *workers_default; /* said instead of *workers's value, when that
                                     means "not given" ("3, then 4 (the lesson's)") */
     gboolean waits;              /* it has simulated waits: offer --time-scale */
+    gboolean *verbose;           /* -v/--verbose sets it: also print what the C
+                                    program adds to the lesson's lines */
+    const char *lessons;         /* the lessons' IDs whose cells it ports,
+                                    "002 002b"; the first is the default */
+    const char **lesson;         /* --lesson=ID sets it to one of those */
 } CpOptions;
 
 void cp_options_parse(int *argc, char ***argv, const CpOptions *options);
@@ -60,7 +71,20 @@ G_NORETURN void cp_options_fail(const char *format, ...) G_GNUC_PRINTF(1, 2);
 gint64 cp_options_parse_int(const char *text, gint64 min, gint64 max,
                             const char *what);
 
-/* Parse a finite double in [min, max]. */
+/* The same, saying why the range is what it is: "n '21' is out of range
+ * (0..20): 21! does not fit in 64 bits". */
+gint64 cp_options_parse_int_full(const char *text, gint64 min, gint64 max,
+                                 const char *what, const char *why);
+
+/* TRUE if text reads as a number, as Python's float() reads it. */
+gboolean cp_options_is_number(const char *text);
+
+/* Parse a double as Python's float() does: "2.5", "-1e3", "2.5e-310" (a
+ * subnormal), "nan", "inf", "-inf", "1e400" (inf, as in Python); anything
+ * else fails with a message naming `what` and the text. */
+double cp_options_parse_float(const char *text, const char *what);
+
+/* The same, but not nan, and in [min, max]. */
 double cp_options_parse_double(const char *text, double min, double max,
                                const char *what);
 

@@ -5,6 +5,7 @@
 #include <config.h>
 
 #include <criterion/criterion.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -15,10 +16,14 @@ static void
 parse(int argc, const char **args, int *workers, const GOptionEntry *entries, int *argc_out,
       char ***argv_out)
 {
+    /* GOption may write into the arguments (as into a real argv). */
+    static char storage[16][64];
     char **argv = g_new0(char *, argc + 1);
 
+    cr_assert_leq(argc, 16);
     for (int i = 0; i < argc; i++)
-        argv[i] = (char *) args[i];
+        argv[i] = g_strlcpy(storage[i], args[i], sizeof storage[i]) < sizeof storage[i]
+                  ? storage[i] : NULL;
     cp_options_parse(&argc, &argv, &(CpOptions) {
         .inputs = "[N...]", .inputs_default = "none", .summary = "test program",
         .entries = entries, .workers = workers, .workers_are = "tests", .waits = TRUE,
@@ -295,4 +300,104 @@ Test(options, numbers_stay_in_the_c_locale, .timeout = 10)
     snprintf(text, sizeof text, "%.2f", 2.5);
     cr_assert_str_eq(text, "2.50");
     g_free(argv);
+}
+
+/* A number is an input, as argparse reads it; other '-' words are options. */
+Test(options, negative_numbers_are_inputs, .timeout = 10)
+{
+    const char *args[] = { "prog", "-1", "-w", "2", "-2.5e-3", "-inf", "7" };
+    int workers = 3, argc;
+    char **argv;
+
+    parse(7, args, &workers, NULL, &argc, &argv);
+    cr_assert_eq(workers, 2);
+    cr_assert_eq(argc, 5);
+    cr_assert_str_eq(argv[1], "-1");
+    cr_assert_str_eq(argv[2], "-2.5e-3");
+    cr_assert_str_eq(argv[3], "-inf");
+    cr_assert_str_eq(argv[4], "7");
+    g_free(argv);
+}
+
+Test(options, unknown_option_among_inputs, .exit_code = 2, .timeout = 10)
+{
+    const char *args[] = { "prog", "-1", "--fast" };
+    int argc;
+    char **argv;
+
+    parse(3, args, NULL, NULL, &argc, &argv);
+}
+
+Test(options, float_as_python_reads_it, .timeout = 10)
+{
+    cr_assert_float_eq(cp_options_parse_float("2.5", "x"), 2.5, 1e-12);
+    cr_assert_float_eq(cp_options_parse_float(" -1e3 ", "x"), -1000.0, 1e-9);
+    cr_assert_float_eq(cp_options_parse_float("1_000.5", "x"), 1000.5, 1e-9);
+    cr_assert(cp_options_parse_float("2.5e-310", "x") > 0);   /* a subnormal */
+    cr_assert(isnan(cp_options_parse_float("nan", "x")));
+    cr_assert(isnan(cp_options_parse_float("-NaN", "x")));
+    cr_assert(isinf(cp_options_parse_float("inf", "x")));
+    cr_assert(isinf(cp_options_parse_float("Infinity", "x")));
+    cr_assert(cp_options_parse_float("-inf", "x") < 0);
+    cr_assert(isinf(cp_options_parse_float("1e400", "x")));   /* float('1e400') is inf */
+    cr_assert(cp_options_is_number("-1"));
+    cr_assert_not(cp_options_is_number("0x10"));
+    cr_assert_not(cp_options_is_number("1__0"));
+    cr_assert_not(cp_options_is_number("_1"));
+    cr_assert_not(cp_options_is_number("nan(1)"));
+    cr_assert_not(cp_options_is_number("-w"));
+    cr_assert_not(cp_options_is_number(""));
+}
+
+Test(options, float_hexadecimal_refused, .exit_code = 2, .timeout = 10)
+{
+    cp_options_parse_float("0x10", "x");
+}
+
+Test(options, int_out_of_range_says_why, .timeout = 10)
+{
+    cr_assert_eq(cp_options_parse_int_full("20", 0, 20, "n", "21! does not fit in 64 bits"), 20);
+}
+
+static void
+parse_lesson(const char *arg, const char **lesson, gboolean *verbose)
+{
+    const char *args[] = { "prog", arg };
+    char **argv = g_new0(char *, 3);
+    int argc = arg ? 2 : 1;
+
+    for (int i = 0; i < argc; i++)
+        argv[i] = (char *) args[i];
+    cp_options_parse(&argc, &argv, &(CpOptions) {
+        .summary = "test program", .lessons = "002 002b", .lesson = lesson, .verbose = verbose,
+    });
+    g_free(argv);
+}
+
+Test(options, lesson_defaults_to_the_first, .timeout = 10)
+{
+    const char *lesson = NULL;
+    gboolean verbose = FALSE;
+
+    parse_lesson(NULL, &lesson, &verbose);
+    cr_assert_str_eq(lesson, "002");
+    cr_assert_not(verbose);
+}
+
+Test(options, lesson_and_verbose_given, .timeout = 10)
+{
+    const char *lesson = NULL;
+    gboolean verbose = FALSE;
+
+    parse_lesson("--lesson=002b", &lesson, &verbose);
+    cr_assert_str_eq(lesson, "002b");
+    parse_lesson("-v", &lesson, &verbose);
+    cr_assert(verbose);
+}
+
+Test(options, lesson_unknown, .exit_code = 2, .timeout = 10)
+{
+    const char *lesson = NULL;
+
+    parse_lesson("--lesson=003", &lesson, NULL);
 }

@@ -83,16 +83,31 @@ Test(exp_pool, prints_like_python, .timeout = 20)
 Test(exp_pool, rejects_bad_input, .timeout = 20)
 {
     CpRun *run = cp_test_run("pools/exp_pool", "2", "710", NULL);
-    cp_test_assert_usage_error(run, "'710'");
+    cp_test_assert_usage_error(run, "exp(710) overflows a double");
     cp_run_free(run);
 
     run = cp_test_run("pools/exp_pool", "two", NULL);
     cp_test_assert_usage_error(run, "'two'");
     cp_run_free(run);
 
-    run = cp_test_run("pools/exp_pool", "nan", NULL);
-    cp_test_assert_usage_error(run, "'nan'");
+    run = cp_test_run("pools/exp_pool", "0x10", NULL);   /* C reads hex, Python does not */
+    cp_test_assert_usage_error(run, "'0x10'");
     cp_run_free(run);
+
+    run = cp_test_run("pools/exp_pool", "-e", NULL);
+    cp_test_assert_usage_error(run, "-e");
+    cp_run_free(run);
+}
+
+/* Inputs read as Python's float() reads them, without "--" before a
+ * negative one: math.exp gives these for -1, a subnormal, nan, inf, -inf
+ * and 1_000e-3 (an underscore between digits). */
+Test(exp_pool, reads_floats_as_python_does, .timeout = 20)
+{
+    const char *const args[] = { "-1", "2.5e-310", "nan", "inf", "-inf", "1_000e-3", NULL };
+
+    assert_single_line("Exponential values: [0.36787944117144233, 1.0, nan, inf, 0.0, "
+                       "2.718281828459045]", "pools/exp_pool", args);
 }
 
 Test(exp_pool, help, .timeout = 20)

@@ -185,7 +185,8 @@ main(int argc, char *argv[])
     if (argc > 2)
         cp_options_fail("unexpected argument '%s'", argv[2]);
     if (argc == 2)
-        n = (int) cp_options_parse_int(argv[1], 0, MAX_N, "N");
+        n = (int) cp_options_parse_int_full(argv[1], 0, MAX_N, "N",
+                                          "21! does not fit in 64 bits");
 
     printf("1. Synchronous factorial:\n");
     printf("The factorial of %d is %" PRIu64 "\n", n, factorial(n));

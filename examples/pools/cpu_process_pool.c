@@ -84,7 +84,8 @@ main(int argc, char *argv[])
     count = argc > 1 ? argc - 1 : 4;
     numbers = g_new(gint64, count);
     for (int i = 0; i < count; i++)
-        numbers[i] = argc > 1 ? cp_options_parse_int(argv[i + 1], 0, MAX_N, "n") : 1000000;
+        numbers[i] = argc > 1 ? cp_options_parse_int_full(argv[i + 1], 0, MAX_N, "n",
+                                                              "a larger sum does not fit in 64 bits") : 1000000;
     results = g_new(gint64, count);
 
     CpProcPool *pool = cp_procpool_new((guint) workers);

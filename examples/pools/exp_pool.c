@@ -6,13 +6,15 @@
  * compute exp(x); the doubles come back through pipes byte for byte.
  *
  * Usage:   exp_pool [-w WORKERS] [X...]      (default: -w 2  2 3 4 5)
- *          exp_pool -- -1 0.5 709
+ *          exp_pool -1 0.5 709 nan -inf
  *
  * Look for: "Exponential values: [7.38905609893065, 20.085536923187668,
  * 54.598150033144236, 148.4131591025766]": the same text as Python prints,
  * because floats are printed as Python's repr() does (the shortest text that
- * reads back to the same double).  An x whose exp() overflows is refused,
- * as Python's math.exp raises OverflowError.  Put "--" before negative x.
+ * reads back to the same double).  x is read as Python's float() reads
+ * it: nan, inf and -inf give nan, inf and 0.0, as math.exp does.  A finite
+ * x whose exp() overflows (x > 709.78) is refused, as Python's math.exp
+ * raises OverflowError.
  *
  * See also: pools/fib_pool.c.
  *
@@ -20,7 +22,6 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
-#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,7 +42,6 @@ int
 main(int argc, char *argv[])
 {
     const double lesson_inputs[] = { 2, 3, 4, 5 };
-    const double max_x = log(DBL_MAX);   /* exp(x) overflows beyond this */
     int workers = 2, count;
     double *numbers, *results;
     GError *error = NULL;
@@ -54,9 +54,11 @@ main(int argc, char *argv[])
     });
     count = argc > 1 ? argc - 1 : (int) G_N_ELEMENTS(lesson_inputs);
     numbers = g_new(double, count);
-    for (int i = 0; i < count; i++)
-        numbers[i] = argc > 1 ? cp_options_parse_double(argv[i + 1], -DBL_MAX, max_x, "x")
-                              : lesson_inputs[i];
+    for (int i = 0; i < count; i++) {
+        numbers[i] = argc > 1 ? cp_options_parse_float(argv[i + 1], "x") : lesson_inputs[i];
+        if (isfinite(numbers[i]) && isinf(exp(numbers[i])))
+            cp_options_fail("exp(%s) overflows a double", argv[i + 1]);
+    }
     results = g_new(double, count);
 
     CpProcPool *pool = cp_procpool_new((guint) workers);

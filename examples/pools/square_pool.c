@@ -77,7 +77,8 @@ main(int argc, char *argv[])
     SquareJob *jobs = g_new0(SquareJob, count);
     SquareJob *future_jobs = g_new0(SquareJob, n_futures);
     for (int i = 0; i < count; i++)
-        jobs[i].n = argc > 1 ? cp_options_parse_int(argv[i + 1], -MAX_N, MAX_N, "n") : i;
+        jobs[i].n = argc > 1 ? cp_options_parse_int_full(argv[i + 1], -MAX_N, MAX_N, "n",
+                                                     "a larger square does not fit in 64 bits") : i;
     for (int i = 0; i < n_futures; i++)
         future_jobs[i].n = argc > 1 ? jobs[i].n : lesson_futures[i];
 

@@ -83,7 +83,8 @@ main(int argc, char *argv[])
     count = argc > 1 ? argc - 1 : 10;
     gint64 *numbers = g_new(gint64, count), *squares = g_new(gint64, count);
     for (int i = 0; i < count; i++)
-        numbers[i] = argc > 1 ? cp_options_parse_int(argv[i + 1], -MAX_N, MAX_N, "n") : i;
+        numbers[i] = argc > 1 ? cp_options_parse_int_full(argv[i + 1], -MAX_N, MAX_N, "n",
+                                                     "a larger square does not fit in 64 bits") : i;
 
     /* Lesson 000: Pool() starts one worker per CPU. */
     const gint64 *first = argc > 1 ? numbers : lesson_numbers;

@@ -57,7 +57,8 @@ main(int argc, char *argv[])
     count = argc > 1 ? argc - 1 : (int) G_N_ELEMENTS(lesson_inputs);
     numbers = g_new(int, count);
     for (int i = 0; i < count; i++)
-        numbers[i] = argc > 1 ? (int) cp_options_parse_int(argv[i + 1], 0, MAX_N, "n")
+        numbers[i] = argc > 1 ? (int) cp_options_parse_int_full(argv[i + 1], 0, MAX_N, "n",
+                                                                      "21! does not fit in 64 bits")
                               : lesson_inputs[i];
 
     threads = g_new(pthread_t, count);
