@@ -7,6 +7,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -38,6 +39,15 @@ cp_time_since_unscaled(double start)
     double s = cp_time_scale();
 
     return s > 0 ? cp_time_since(start) / s : 0;
+}
+
+void
+cp_time_print_scale_note(void)
+{
+    double s = cp_time_scale();
+
+    if (s != 1.0)
+        printf("(lesson seconds; ran at time scale %g)\n", s);
 }
 
 gboolean

@@ -22,6 +22,11 @@ double cp_time_since(double start);
  * simulated waits took as the lesson counts them (0 at scale 0). */
 double cp_time_since_unscaled(double start);
 
+/* Under -v, before timing lines in lesson seconds: print
+ * "(lesson seconds; ran at time scale 0.01)" when the scale is not 1, so
+ * that a printed "4.00 seconds" is not taken for wall time. */
+void cp_time_print_scale_note(void);
+
 /* The current time scale (>= 0). */
 double cp_time_scale(void);
 
