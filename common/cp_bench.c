@@ -22,9 +22,11 @@
 /* ---- Options ----------------------------------------------------------- */
 
 void
-cp_bench_parse(int *argc, char ***argv, const char *summary,
-               const GOptionEntry *entries, guint flags, CpBenchOptions *options)
+cp_bench_parse(int *argc, char ***argv, const CpOptions *program, guint flags,
+               CpBenchOptions *options)
 {
+    const GOptionEntry *entries = program->entries;
+    CpOptions all_options = *program;
     char *repeat_text = NULL, *size_text = NULL, *max_workers_text = NULL;
     gboolean csv = FALSE;
     GOptionEntry common[] = {
@@ -48,11 +50,9 @@ cp_bench_parse(int *argc, char ***argv, const char *summary,
     for (; entries && entries->long_name; entries++)
         g_array_append_vals(all, entries, 1);
 
-    cp_options_parse(argc, argv, &(CpOptions) {
-        .summary = summary,
-        .entries = (GOptionEntry *) (void *) all->data,
-        .waits = (flags & CP_BENCH_WITH_WAITS) != 0,
-    });
+    all_options.entries = (GOptionEntry *) (void *) all->data;
+    all_options.waits = (flags & CP_BENCH_WITH_WAITS) != 0;
+    cp_options_parse(argc, argv, &all_options);
     g_array_free(all, TRUE);
 
     memset(options, 0, sizeof *options);

@@ -3,7 +3,7 @@
  * all measure the same thing the same way.
  *
  *     CpBenchOptions opt;
- *     cp_bench_parse(&argc, &argv, "Threads against processes.", NULL,
+ *     cp_bench_parse(&argc, &argv, &(CpOptions) { .summary = "Threads against processes." },
  *                    CP_BENCH_WITH_SIZE | CP_BENCH_WITH_MAX_WORKERS, &opt);
  *     CpBenchFigure seq = cp_bench_measure_cpu(&opt, CP_BENCH_SEQUENTIAL, 1);
  *     CpBenchFigure thr = cp_bench_measure_cpu(&opt, CP_BENCH_THREADS, 4);
@@ -67,6 +67,8 @@
 
 #include <glib.h>
 #include <stdint.h>
+
+#include "cp_options.h"
 #include <sys/types.h>
 
 /* ---- Options ----------------------------------------------------------- */
@@ -94,13 +96,14 @@ typedef struct {
     int cores;          /* cp_bench_cores() */
 } CpBenchOptions;
 
-/* Parse the common options, the program's own `entries` (may be NULL) and,
- * with CP_BENCH_WITH_WAITS, --time-scale; reject positional arguments.  With CP_BENCH_WITH_SIZE and no
+/* Parse the common options, and the program's own as cp_options_parse()
+ * does from `program` (its summary, entries, -v, --lesson; not inputs,
+ * -w or .waits) and, with CP_BENCH_WITH_WAITS, --time-scale; reject
+ * positional arguments.  With CP_BENCH_WITH_SIZE and no
  * --size, calibrate the size (CP_BENCH_TARGET_SECONDS of work, once the
  * common options are known good; a program checks its own entries after
  * this call). */
-void cp_bench_parse(int *argc, char ***argv, const char *summary,
-                    const GOptionEntry *entries, guint flags,
+void cp_bench_parse(int *argc, char ***argv, const CpOptions *program, guint flags,
                     CpBenchOptions *options);
 
 /* The n for which one sequential CPU-bound run takes about `seconds`. */

@@ -508,7 +508,7 @@ parse(const char **args, int n, guint flags, CpBenchOptions *opt)
     argv[0] = (char *) "bench";
     for (int i = 0; i < n; i++)
         argv[i + 1] = (char *) args[i];
-    cp_bench_parse(&argc, &argv, "test", NULL, flags, opt);
+    cp_bench_parse(&argc, &argv, &(CpOptions) { .summary = "test" }, flags, opt);
     g_free(argv);
 }
 
@@ -554,7 +554,7 @@ Test(bench, options_with_own_entries, .timeout = 30)
     int argc = 3;
     CpBenchOptions opt;
 
-    cp_bench_parse(&argc, &argv, "test", entries, 0, &opt);
+    cp_bench_parse(&argc, &argv, &(CpOptions) { .summary = "test", .entries = entries }, 0, &opt);
     cr_assert_str_eq(step, "10");
     cr_assert_eq(opt.repeat, 1);
     g_free(step);

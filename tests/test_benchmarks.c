@@ -17,6 +17,7 @@
 
 #include <glib/gstdio.h>
 
+#include "cp_format.h"
 #include "cp_test.h"
 
 #define CSV_HEADER "benchmark,section,approach,workers,param,value,unit,min,max,speedup,cores"
@@ -191,13 +192,167 @@ assert_table_row(const CpRun *run, int workers)
     g_free(prefix);
 }
 
+/* ---------------------------------------- the lessons' lines, as templates */
+
+/* Does `line` read as `template`, the lesson's f-string: literal text,
+ * where "{W}" is an integer right-aligned in W columns ({0}: no padding),
+ * "{W.Pf}" a number with P decimals right-aligned in W columns (Python's
+ * {:7}, {:8.2f}, {:.2f}), and "{r}" a float as print() writes it, its
+ * repr.  Each number is read back and printed again that way: the line
+ * must be exactly that text, so the widths, the decimals and every other
+ * character are the lesson's.  The numbers go to values[] (up to 8). */
+static gboolean
+line_matches(const char *line, const char *template, double *values)
+{
+    int n = 0;
+
+    while (*template != '\0') {
+        if (*template != '{') {
+            if (*line++ != *template++)
+                return FALSE;
+            continue;
+        }
+        int width = 0, decimals = -1;
+        gboolean repr = template[1] == 'r';
+
+        template++;
+        if (repr) {
+            template++;
+        } else {
+            while (g_ascii_isdigit(*template))
+                width = width * 10 + (*template++ - '0');
+            if (*template == '.') {
+                template++;
+                decimals = 0;
+                while (g_ascii_isdigit(*template))
+                    decimals = decimals * 10 + (*template++ - '0');
+                if (*template++ != 'f')
+                    return FALSE;
+            }
+        }
+        if (*template++ != '}')
+            return FALSE;
+
+        char *end, *printed;
+        double value = g_ascii_strtod(line, &end);
+
+        if (end == line || !isfinite(value))
+            return FALSE;
+        if (repr)
+            printed = cp_format_double(value);
+        else if (decimals >= 0)
+            printed = g_strdup_printf("%*.*f", width, decimals, value);
+        else
+            printed = g_strdup_printf("%*d", width, (int) value);
+        gboolean same = strlen(printed) == (size_t) (end - line) &&
+                        strncmp(printed, line, (size_t) (end - line)) == 0;
+        g_free(printed);
+        if (!same)
+            return FALSE;
+        if (values != NULL && n < 8)
+            values[n++] = value;
+        line = end;
+    }
+    return *line == '\0';
+}
+
+/* Assert that the run printed exactly these lines (NULL-terminated
+ * templates, as line_matches() reads them), nothing else, no stderr. */
+static void
+assert_lesson_lines(const CpRun *run, const char *const *templates)
+{
+    guint n = 0;
+
+    cp_test_assert_ok(run);
+    while (templates[n] != NULL)
+        n++;
+    cr_assert_eq(run->n_lines, n, "%u lines, not %u: %s", run->n_lines, n, run->out);
+    for (guint i = 0; i < n; i++)
+        cr_assert(line_matches(run->lines[i], templates[i], NULL),
+                  "line %u is '%s', not the lesson's '%s'", i + 1, run->lines[i], templates[i]);
+}
+
+/* The first number on the line that reads as `template`, or -1. */
+static double
+value_on(const CpRun *run, const char *template)
+{
+    double values[8];
+
+    for (guint i = 0; i < run->n_lines; i++)
+        if (line_matches(run->lines[i], template, values))
+            return values[0];
+    return -1;
+}
+
+Test(templates, read_as_the_lesson_prints)
+{
+    double v[8];
+
+    cr_assert(line_matches("Sequential time: 3.01 seconds", "Sequential time: {.2f} seconds", v));
+    cr_assert_float_eq(v[0], 3.01, 1e-9);
+    cr_assert(line_matches("      8 |     0.25s |          0.30s", "{7} | {8.2f}s | {13.2f}s", v));
+    cr_assert(line_matches("Threading time: 0.4777343273162842", "Threading time: {r}", v));
+    cr_assert(line_matches("Asyncio | -0.00", "Asyncio | {.2f}", v));
+    /* Widths, decimals and the text around them are the lesson's only. */
+    cr_assert_not(line_matches("      8 |    0.25s |          0.30s", "{7} | {8.2f}s | {13.2f}s", v));
+    cr_assert_not(line_matches("Sequential time: 3.0 seconds", "Sequential time: {.2f} seconds", v));
+    cr_assert_not(line_matches("Sequential time: 3.01 seconds ±0.00", "Sequential time: {.2f} seconds", v));
+    cr_assert_not(line_matches("Threading time: 0.47773432731628420", "Threading time: {r}", v));
+    cr_assert_not(line_matches("Threading: x", "Threading: {.2f}x", v));
+}
+
 /* -------------------------------------------------- concurrency_vs_parallelism */
 
 #define CVP "bench/concurrency_vs_parallelism"
 
-Test(concurrency_vs_parallelism, table, .timeout = 30)
+#define RESULTS_LINE "Results: ['Completed after 1 seconds', 'Completed after 1 seconds', " \
+                     "'Completed after 1 seconds']"
+
+/* Lesson 002 §1: its 23 lines and nothing else, the times in lesson
+ * seconds (3 waits of 1 s take 3 s in sequence whatever the time scale). */
+Test(concurrency_vs_parallelism, lesson_lines, .timeout = 30)
 {
     CpRun *run = cp_test_run(CVP, "--size=20000", "--repeat=1", "--time-scale=0.01", NULL);
+    const char *lesson[] = {
+        "1. Concurrency vs Parallelism",
+        "------------------------------",
+        "Sequential execution:",
+        "Sequential time: {.2f} seconds",
+        RESULTS_LINE,
+        "",
+        "Concurrent execution with threading:",
+        "Concurrent time: {.2f} seconds",
+        RESULTS_LINE,
+        "",
+        "Parallel execution with multiprocessing:",
+        "Parallel time: {.2f} seconds",
+        RESULTS_LINE,
+        "",
+        "CPU-bound task comparison:",
+        "Sequential CPU task: {.2f} seconds",
+        "Threading CPU task: {.2f} seconds",
+        "Multiprocessing CPU task: {.2f} seconds",
+        "",
+        "Performance comparison:",
+        "Sequential: 1.00x",
+        "Threading: {.2f}x",
+        "Multiprocessing: {.2f}x",
+        NULL
+    };
+
+    assert_lesson_lines(run, lesson);
+    /* A wait lasts at least its time: lesson seconds, not 0.03 s. */
+    cr_assert_geq(value_on(run, "Sequential time: {.2f} seconds"), 2.99, "%s", run->out);
+    cr_assert_geq(value_on(run, "Concurrent time: {.2f} seconds"), 0.99, "%s", run->out);
+    cr_assert_geq(value_on(run, "Parallel time: {.2f} seconds"), 0.99, "%s", run->out);
+    cp_run_free(run);
+}
+
+/* -v: the lesson's lines and what C adds: the cores, the spreads, the
+ * marks and the footnote. */
+Test(concurrency_vs_parallelism, table, .timeout = 30)
+{
+    CpRun *run = cp_test_run(CVP, "-v", "--size=20000", "--repeat=1", "--time-scale=0.01", NULL);
     const char *results = "Results: ['Completed after 1 seconds', 'Completed after 1 seconds', "
                           "'Completed after 1 seconds']";
     const char *in_order[] = {
@@ -215,6 +370,7 @@ Test(concurrency_vs_parallelism, table, .timeout = 30)
     }
     cr_assert_eq(cp_test_count_prefix(run, results), 3);
     cr_assert_eq(cp_test_count_prefix(run, "Results: "), 3);
+    cr_assert(cp_test_has_line(run, "(lesson seconds; ran at time scale 0.01)"), "%s", run->out);
     assert_seconds_line(run, "Sequential time", TRUE, FALSE);
     assert_seconds_line(run, "Concurrent time", TRUE, FALSE);
     assert_seconds_line(run, "Parallel time", TRUE, FALSE);
@@ -247,7 +403,13 @@ Test(concurrency_vs_parallelism, csv, .timeout = 30)
 
 Test(concurrency_vs_parallelism, help, .timeout = 30)
 {
+    CpRun *run = cp_test_run(CVP, "--help", NULL);
+
     cp_test_assert_help(CVP);
+    cp_test_assert_ok(run);
+    cr_assert_not_null(strstr(run->out, "-v, --verbose"), "%s", run->out);
+    cr_assert_null(strstr(run->out, "--lesson"), "one lesson only: %s", run->out);
+    cp_run_free(run);
 }
 
 Test(concurrency_vs_parallelism, rejects_bad_input, .timeout = 30)
@@ -266,9 +428,78 @@ Test(concurrency_vs_parallelism, rejects_bad_input, .timeout = 30)
 
 #define TVP "bench/thread_vs_process"
 
+/* Lesson 002 §3: the table's lines and nothing else. */
+Test(thread_vs_process, lesson_002_lines, .timeout = 30)
+{
+    CpRun *run = cp_test_run(TVP, "--size=20000", "--repeat=1", NULL);
+    const char *lesson[] = {
+        "Workers | Threading | Multiprocessing",
+        "----------------------------------------",
+        "{7} | {8.2f}s | {13.2f}s",
+        "{7} | {8.2f}s | {13.2f}s",
+        "{7} | {8.2f}s | {13.2f}s",
+        "{7} | {8.2f}s | {13.2f}s",
+        NULL
+    };
+    const char *rows[] = { "      1 | ", "      2 | ", "      4 | ", "      8 | " };
+
+    assert_lesson_lines(run, lesson);
+    for (gsize r = 0; r < G_N_ELEMENTS(rows); r++)
+        cr_assert(g_str_has_prefix(run->lines[2 + r], rows[r]), "%s", run->out);
+    cp_run_free(run);
+
+    /* The same with --lesson=002 named, and --max-workers. */
+    run = cp_test_run(TVP, "--lesson=002", "--size=20000", "--repeat=1", "--max-workers=2", NULL);
+    lesson[4] = NULL;
+    assert_lesson_lines(run, lesson);
+    cp_run_free(run);
+}
+
+/* Lesson 004 §4: print("Threading time:", t) and the same for processes,
+ * the float whole, as its repr. */
+Test(thread_vs_process, lesson_004_lines, .timeout = 30)
+{
+    CpRun *run = cp_test_run(TVP, "--lesson=004", "--size=20000", "--repeat=1", NULL);
+    const char *lesson[] = { "Threading time: {r}", "Multiprocessing time: {r}", NULL };
+
+    assert_lesson_lines(run, lesson);
+    cr_assert_gt(value_on(run, "Threading time: {r}"), 0, "%s", run->out);
+    cr_assert_gt(value_on(run, "Multiprocessing time: {r}"), 0, "%s", run->out);
+    cp_run_free(run);
+}
+
+Test(thread_vs_process, lesson_004_verbose, .timeout = 30)
+{
+    CpRun *run = cp_test_run(TVP, "--lesson=004", "-v", "--size=20000", "--repeat=1", NULL);
+    const char *labels[] = { "Threading time: ", "Multiprocessing time: " };
+
+    cp_test_assert_ok(run);
+    assert_cores_line(run);
+    cr_assert(cp_test_has_line(run, "CPU-bound work: each of the 4 workers sums i*k for i < 20000, "
+                                    "k its number 0..3 (--size)."), "%s", run->out);
+    for (gsize i = 0; i < G_N_ELEMENTS(labels); i++) {
+        int at = -1;
+        double seconds, spread;
+        int used = 0;
+
+        for (guint l = 0; l < run->n_lines && at < 0; l++)
+            if (g_str_has_prefix(run->lines[l], labels[i]))
+                at = (int) l;
+        cr_assert_geq(at, 0, "no '%s': %s", labels[i], run->out);
+        cr_assert_eq(sscanf(run->lines[at] + strlen(labels[i]), "%lf ±%lf%n", &seconds, &spread,
+                            &used), 2, "%s", run->lines[at]);
+        cr_assert(seconds > 0 && spread >= 0, "%s", run->lines[at]);
+        cr_assert_str_eq(run->lines[at] + strlen(labels[i]) + used, 4 > cores() ? " *" : "");
+    }
+    assert_footnote(run, 4);
+    cp_run_free(run);
+}
+
+/* -v: the table with what C adds: the cores, the sequential time, the
+ * spreads, the speedups, the marks and the footnote. */
 Test(thread_vs_process, table, .timeout = 30)
 {
-    CpRun *run = cp_test_run(TVP, "--size=20000", "--repeat=1", "--max-workers=4", NULL);
+    CpRun *run = cp_test_run(TVP, "-v", "--size=20000", "--repeat=1", "--max-workers=4", NULL);
     int header;
 
     cp_test_assert_ok(run);
@@ -304,7 +535,14 @@ Test(thread_vs_process, csv, .timeout = 30)
 
 Test(thread_vs_process, help, .timeout = 30)
 {
+    CpRun *run = cp_test_run(TVP, "--help", NULL);
+
     cp_test_assert_help(TVP);
+    cp_test_assert_ok(run);
+    cr_assert_not_null(strstr(run->out, "--lesson=ID"), "%s", run->out);
+    cr_assert_not_null(strstr(run->out, "002, 004 (default: 002)"), "%s", run->out);
+    cr_assert_not_null(strstr(run->out, "--verbose"), "%s", run->out);
+    cp_run_free(run);
 }
 
 Test(thread_vs_process, rejects_bad_input, .timeout = 30)
@@ -315,6 +553,15 @@ Test(thread_vs_process, rejects_bad_input, .timeout = 30)
 
     run = cp_test_run(TVP, "--repeat=1001", NULL);
     cp_test_assert_usage_error(run, "'1001'");
+    cp_run_free(run);
+
+    run = cp_test_run(TVP, "--lesson=003", "--size=1000", NULL);
+    cp_test_assert_usage_error(run, "'003'");
+    cp_run_free(run);
+
+    /* The CSV has the 002 table's figures only. */
+    run = cp_test_run(TVP, "--lesson=004", "--csv", "--size=1000", NULL);
+    cp_test_assert_usage_error(run, "--lesson=004");
     cp_run_free(run);
 }
 
@@ -426,21 +673,98 @@ assert_perf_rows(const CpRun *run, int workers, int io_header)
     g_free(prefix);
 }
 
+/* Lesson 002 §5: its 50 lines and nothing else; the I/O-bound times in
+ * lesson seconds (W waits of 1 s in sequence take W s). */
+Test(perf_compare, lesson_lines, .timeout = 30)
+{
+    CpRun *run = cp_test_run(PERF, "--size=20000", "--repeat=1", "--time-scale=0.01", NULL);
+    const char *row = "{7} | {9.2f}s | {8.2f}s | {13.2f}s | {6.2f}s";
+    const char *header = "Workers | Sequential | Threading | Multiprocessing | Asyncio";
+    const char *dashes = "------------------------------------------------------------";
+    gboolean proc = have_proc_memory();
+    const char *lesson[] = {
+        "5. Performance Comparison",
+        "-------------------------",
+        "CPU-bound performance comparison:",
+        header, dashes, row, row, row, row,
+        "",
+        "I/O-bound performance comparison:",
+        header, dashes, row, row, row, row,
+        "",
+        "Memory usage comparison:",
+        "Approach | Memory Usage (MB)",
+        "------------------------------",
+        proc ? "Sequential | {0.2f}" : "Sequential | n/a",
+        proc ? "Threading | {0.2f}" : "Threading | n/a",
+        proc ? "Multiprocessing | {0.2f}" : "Multiprocessing | n/a",
+        proc ? "Asyncio | {0.2f}" : "Asyncio | n/a",
+        "",
+        "Scalability analysis:",
+        "CPU-bound tasks:",
+        "- Sequential: O(n) - linear scaling",
+        "- Threading: O(n) - limited by GIL",
+        "- Multiprocessing: O(n/k) - scales with CPU cores",
+        "- Asyncio: O(n) - single-threaded",
+        "",
+        "I/O-bound tasks:",
+        "- Sequential: O(n) - linear scaling",
+        "- Threading: O(n/k) - good for I/O",
+        "- Multiprocessing: O(n/k) - good for I/O",
+        "- Asyncio: O(n/k) - excellent for I/O",
+        "",
+        "Best practices summary:",
+        "1. Use sequential execution for simple, small tasks",
+        "2. Use threading for I/O-bound tasks",
+        "3. Use multiprocessing for CPU-bound tasks",
+        "4. Use asyncio for I/O-bound tasks with many concurrent operations",
+        "5. Consider memory usage and overhead",
+        "6. Profile your code to identify bottlenecks",
+        "7. Use appropriate synchronization primitives",
+        "8. Handle exceptions properly in concurrent code",
+        "9. Consider the Global Interpreter Lock (GIL) limitations",
+        "10. Use context managers for resource management",
+        NULL
+    };
+    const int workers[] = { 1, 2, 4, 8 };
+    int io = cp_test_find_line(run, "I/O-bound performance comparison:", 0);
+
+    assert_lesson_lines(run, lesson);
+    for (gsize r = 0; r < G_N_ELEMENTS(workers); r++) {
+        double cpu_values[8], io_values[8];
+
+        cr_assert(line_matches(run->lines[5 + r], row, cpu_values));
+        cr_assert(line_matches(run->lines[io + 3 + (int) r], row, io_values));
+        cr_assert_eq((int) cpu_values[0], workers[r], "%s", run->lines[5 + r]);
+        cr_assert_eq((int) io_values[0], workers[r], "%s", run->lines[io + 3 + (int) r]);
+        /* Sequential waits W times 1 s; the others wait 1 s at least. */
+        cr_assert_geq(io_values[1], workers[r] - 0.01, "%s", run->lines[io + 3 + (int) r]);
+        for (int a = 2; a <= 4; a++)
+            cr_assert_geq(io_values[a], 0.99, "%s", run->lines[io + 3 + (int) r]);
+    }
+    cp_run_free(run);
+}
+
+/* -v: the lesson's lines and what C adds: the cores, spreads, speedups,
+ * marks, the event loop at scale, the memory in KiB, what was measured. */
 Test(perf_compare, tables, .timeout = 30)
 {
-    CpRun *run = cp_test_run(PERF, "--size=20000", "--repeat=1", "--time-scale=0.001",
+    CpRun *run = cp_test_run(PERF, "-v", "--size=20000", "--repeat=1", "--time-scale=0.001",
                              "--max-workers=3", "--io-tasks=100", NULL);
-    const char *header = "Workers | Sequential | Threading | Multiprocessing | Event loop";
+    const char *header = "Workers | Sequential | Threading | Multiprocessing | Asyncio";
     const char *in_order[] = {
+        "5. Performance Comparison",
         "CPU-bound performance comparison:", header, "I/O-bound performance comparison:", header,
         "Event loop at scale: 100 simulated 0.001 s fetches at once, one g_timeout each:",
-        "Tasks | Event loop", "Memory usage comparison (4 workers at once; private KiB added):",
+        "Tasks | Event loop", "Memory usage comparison:", "Approach | Memory Usage (MB)",
+        "Memory usage comparison (4 workers at once; private KiB added):",
         "Approach | Memory Usage (KiB) | Per worker (KiB)",
-        "Scalability analysis (speedups against Sequential, from the tables above):",
-        "CPU-bound tasks:", "I/O-bound tasks:",
+        "Scalability analysis:",
+        "(after each line, this run: speedups against Sequential, from the tables above)",
+        "CPU-bound tasks:", "I/O-bound tasks:", "Best practices summary:",
+        "10. Use context managers for resource management",
     };
-    const char *approaches[] = { "Sequential", "Threading", "Multiprocessing", "Event loop" };
-    int at = 0, io_header;
+    const char *approaches[] = { "Sequential", "Threading", "Multiprocessing", "Asyncio" };
+    int at = 0, io_header, kib_header;
     double median, spread;
 
     cp_test_assert_ok(run);
@@ -457,13 +781,15 @@ Test(perf_compare, tables, .timeout = 30)
     at = cp_test_find_line(run, "Tasks | Event loop", 0);
     cr_assert_eq(sscanf(run->lines[at + 1], "  100 | %lfs ±%lf", &median, &spread), 2,
                  "%s", run->lines[at + 1]);
+    /* The memory rows in KiB come after the lesson's rows in MB. */
+    kib_header = cp_test_find_line(run, "Approach | Memory Usage (KiB) | Per worker (KiB)", 0);
     for (gsize a = 0; a < G_N_ELEMENTS(approaches); a++) {
         char *row = g_strdup_printf("%s | ", approaches[a]);
         char *summary = g_strdup_printf("- %s: ", approaches[a]);
         double total = -1, spread_kib = -1, each = -1;
         int i = -1;
 
-        for (guint l = 0; l < run->n_lines && i < 0; l++)
+        for (guint l = (guint) kib_header; l < run->n_lines && i < 0; l++)
             if (g_str_has_prefix(run->lines[l], row))
                 i = (int) l;
         cr_assert_geq(i, 0, "no memory row '%s': %s", row, run->out);
@@ -481,8 +807,10 @@ Test(perf_compare, tables, .timeout = 30)
     }
     /* A thread and a process both add memory of their own. */
     if (have_proc_memory()) {
-        cr_assert_gt(strtod(strstr(run->out, "\nThreading | ") + 13, NULL), 0);
-        cr_assert_gt(strtod(strstr(run->out, "\nMultiprocessing | ") + 19, NULL), 0);
+        const char *kib = strstr(run->out, "\nApproach | Memory Usage (KiB)");
+
+        cr_assert_gt(strtod(strstr(kib, "\nThreading | ") + 13, NULL), 0);
+        cr_assert_gt(strtod(strstr(kib, "\nMultiprocessing | ") + 19, NULL), 0);
         cr_assert_eq(cp_test_count_prefix(run, "Event loop: 100 waiting tasks take "), 1);
     }
     cp_run_free(run);
@@ -556,13 +884,13 @@ Test(perf_compare, csv, .timeout = 30)
 
 Test(perf_compare, io_tasks_zero_skips_the_scale_test, .timeout = 30)
 {
-    CpRun *run = cp_test_run(PERF, "--size=20000", "--repeat=1", "--time-scale=0.001",
+    CpRun *run = cp_test_run(PERF, "-v", "--size=20000", "--repeat=1", "--time-scale=0.001",
                              "--max-workers=1", "--io-tasks=0", NULL);
 
     cp_test_assert_ok(run);
     cr_assert_eq(cp_test_count_prefix(run, "Event loop at scale"), 0, "%s", run->out);
     cr_assert_eq(cp_test_count_prefix(run, "Tasks | "), 0, "%s", run->out);
-    cr_assert_eq(cp_test_count_prefix(run, "- Event loop: "), 2, "%s", run->out);
+    cr_assert_eq(cp_test_count_prefix(run, "- Asyncio: "), 2, "%s", run->out);
     cp_run_free(run);
 }
 
@@ -574,6 +902,7 @@ Test(perf_compare, help, .timeout = 30)
     cp_test_assert_ok(run);
     cr_assert_not_null(strstr(run->out, "--io-tasks"));
     cr_assert_not_null(strstr(run->out, "--max-workers"));
+    cr_assert_not_null(strstr(run->out, "-v, --verbose"), "%s", run->out);
     cp_run_free(run);
 }
 

@@ -12,9 +12,9 @@
 
 /* The programs that have no simulated wait, so offer no --time-scale. */
 static const char *const never_wait[] = {
-    "factorial_threads", "even_odd_lock", "shared_counter", "inc_dec_counter", "locked_file_writer",
-    "square_pool", "fib_pool", "exp_pool", "square_process_pool", "cpu_process_pool",
-    "factorial_processes", "parallel_sum", "parallel_product", "shared_array",
+    "factorial_threads", "two_threads", "even_odd_lock", "shared_counter", "inc_dec_counter",
+    "locked_file_writer", "fib_pool", "exp_pool", "cpu_process_pool",
+    "factorial_processes", "two_processes", "parallel_sum", "parallel_product", "shared_array",
     "thread_vs_process", "gil_demo", "queue_throughput", "spawn_cost",
     NULL
 };
@@ -119,8 +119,8 @@ assert_help_line(const char *example, const char *text)
 Test(conventions, workers_option_names_what_it_counts, .timeout = 30)
 {
     assert_help_line("pools/fib_pool", "Number of worker processes (1..1024; default: 3)");
-    assert_help_line("pools/square_pool", "Number of worker threads in both pools (1..1024; "
-                     "default: the lesson's 3 for the futures, 4 for map)");
+    assert_help_line("pools/square_pool", "Number of worker threads (1..1024; "
+                     "default: the lesson's, 3 for 000 and 004, 4 for 002)");
     assert_help_line("threads/factorial_threads", "Default inputs: 1 2 3 4 5 6 7 8 9");
 }
 

@@ -55,6 +55,10 @@ Test(fib_pool, rejects_bad_input, .timeout = 20)
     run = cp_test_run("pools/fib_pool", "-w", "0", NULL);
     cp_test_assert_usage_error(run, "'0'");
     cp_run_free(run);
+
+    run = cp_test_run("pools/fib_pool", "--lesson=002", NULL);   /* one lesson only */
+    cp_test_assert_usage_error(run, "--lesson");
+    cp_run_free(run);
 }
 
 Test(fib_pool, help, .timeout = 20)
@@ -97,6 +101,10 @@ Test(exp_pool, rejects_bad_input, .timeout = 20)
     run = cp_test_run("pools/exp_pool", "-e", NULL);
     cp_test_assert_usage_error(run, "-e");
     cp_run_free(run);
+
+    run = cp_test_run("pools/exp_pool", "--lesson=002", NULL);   /* one lesson only */
+    cp_test_assert_usage_error(run, "--lesson");
+    cp_run_free(run);
 }
 
 /* Inputs read as Python's float() reads them, without "--" before a
@@ -133,40 +141,116 @@ squares_list(int first, int last)
     return g_string_free(list, FALSE);
 }
 
+/* Lesson 000 "Using ThreadPoolExecutor" prints the three results and
+ * nothing else. */
 Test(square_pool, lesson_output, .timeout = 20)
 {
-    const char *const lines[] = {
-        "25", "49", "81", "Results: [0, 1, 4, 9, 16, 25, 36, 49, 64, 81]", NULL
-    };
+    const char *const lines[] = { "25", "49", "81", NULL };
     CpRun *run = cp_test_run("pools/square_pool", NULL);
+
+    cp_test_assert_lines(run, lines);
+    cp_run_free(run);
+
+    run = cp_test_run("pools/square_pool", "--lesson=000", NULL);
+    cp_test_assert_lines(run, lines);
+    cp_run_free(run);
+}
+
+/* Lesson 002 §2 (c): print(f"Results: {results}") for range(10). */
+Test(square_pool, lesson_002_output, .timeout = 20)
+{
+    const char *const lines[] = { "Results: [0, 1, 4, 9, 16, 25, 36, 49, 64, 81]", NULL };
+    CpRun *run = cp_test_run("pools/square_pool", "--lesson=002", NULL);
 
     cp_test_assert_lines(run, lines);
     cp_run_free(run);
 }
 
-/* Inputs replace both parts: one future per number, then the map. */
-Test(square_pool, inputs_replace_both_parts, .timeout = 20)
+/* Lesson 004 §5, first line: print("ThreadPool results:", list(...)). */
+Test(square_pool, lesson_004_output, .timeout = 20)
+{
+    const char *const lines[] = { "ThreadPool results: [1, 4, 9, 16, 25]", NULL };
+    CpRun *run = cp_test_run("pools/square_pool", "--lesson=004", NULL);
+
+    cp_test_assert_lines(run, lines);
+    cp_run_free(run);
+}
+
+/* The value of a "Took X seconds: ..." line, after the scale note. */
+static double
+took_after_scale_note(const CpRun *run, const char *note, const char *tail)
+{
+    double took;
+    char *rest;
+
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, 3, "%s", run->out);
+    cr_assert_str_eq(run->lines[1], note);
+    cr_assert(g_str_has_prefix(run->lines[2], "Took "), "%s", run->lines[2]);
+    took = g_ascii_strtod(run->lines[2] + strlen("Took "), &rest);
+    cr_assert(g_regex_match_simple("^Took [0-9]+\\.[0-9]{2} seconds: ", run->lines[2], 0, 0),
+              "%s", run->lines[2]);
+    cr_assert_str_eq(strchr(rest, ':') + 2, tail);
+    return took;
+}
+
+/* -v adds the time the map took, in lesson seconds: five 1 s waits on
+ * three threads take two rounds, not five (coarse bounds: the machine may
+ * be busy). */
+Test(square_pool, lesson_004_verbose_times_the_overlap, .timeout = 20)
+{
+    CpRun *run = cp_test_run("pools/square_pool", "--lesson=004", "-v", "--time-scale=0.05", NULL);
+    double took;
+
+    took = took_after_scale_note(run, "(lesson seconds; ran at time scale 0.05)",
+                                 "5 waits of 1 s on 3 threads");
+    cr_assert_str_eq(run->lines[0], "ThreadPool results: [1, 4, 9, 16, 25]");
+    cr_assert_geq(took, 2.0, "%s", run->out);
+    cr_assert_lt(took, 4.5, "%s", run->out);
+    cp_run_free(run);
+}
+
+/* Inputs replace the chosen lesson's: one future per number (000), the
+ * Results list (002), the ThreadPool list (004). */
+Test(square_pool, inputs_replace_the_lessons, .timeout = 20)
 {
     const char *const lines[] = {
-        "9", "144", "9223372030926249001", "0", "9223372030926249001",
+        "9", "144", "9223372030926249001", "0", "9223372030926249001", NULL
+    };
+    const char *const lines_002[] = {
         "Results: [9, 144, 9223372030926249001, 0, 9223372030926249001]", NULL
+    };
+    const char *const lines_004[] = {
+        "ThreadPool results: [9, 144, 9223372030926249001, 0, 9223372030926249001]", NULL
     };
     CpRun *run = cp_test_run("pools/square_pool", "-w", "2", "--",
                              "-3", "12", "3037000499", "0", "-3037000499", NULL);
 
     cp_test_assert_lines(run, lines);
     cp_run_free(run);
+
+    run = cp_test_run("pools/square_pool", "--lesson=002", "-w", "2", "--",
+                      "-3", "12", "3037000499", "0", "-3037000499", NULL);
+    cp_test_assert_lines(run, lines_002);
+    cp_run_free(run);
+
+    run = cp_test_run("pools/square_pool", "--lesson=004", "-3", "12", "3037000499", "0",
+                      "-3037000499", NULL);
+    cp_test_assert_lines(run, lines_004);
+    cp_run_free(run);
 }
 
-/* Many more inputs than threads: every result still at its input's place. */
-Test(square_pool, map_keeps_input_order, .timeout = 20)
+/* Many more inputs than threads: every result still at its input's place,
+ * with futures (000, 002) and with map (004). */
+Test(square_pool, results_keep_input_order, .timeout = 20)
 {
     const char *workers[] = { "1", "3", "16" };
+    char *want = squares_list(60, 1);
+    char *results = g_strconcat("Results: ", want, NULL);
+    char *thread_pool = g_strconcat("ThreadPool results: ", want, NULL);
 
     for (gsize w = 0; w < G_N_ELEMENTS(workers); w++) {
         GPtrArray *args = g_ptr_array_new_with_free_func(g_free);
-        char *want = squares_list(60, 1);
-        char *results = g_strconcat("Results: ", want, NULL);
         CpRun *run;
 
         g_ptr_array_add(args, g_strdup("-w"));
@@ -176,18 +260,35 @@ Test(square_pool, map_keeps_input_order, .timeout = 20)
         g_ptr_array_add(args, NULL);
         run = cp_test_runv("pools/square_pool", (const char *const *) args->pdata);
         cp_test_assert_ok(run);
-        cr_assert_eq(run->n_lines, 61);
+        cr_assert_eq(run->n_lines, 60);
         for (int i = 0; i < 60; i++) {
             char *line = g_strdup_printf("%d", (60 - i) * (60 - i));
             cr_assert_str_eq(run->lines[i], line, "-w %s, future %d", workers[w], i);
             g_free(line);
         }
-        cr_assert_str_eq(run->lines[60], results, "-w %s", workers[w]);
         cp_run_free(run);
-        g_free(results);
-        g_free(want);
+
+        /* The same inputs after --lesson: prepend it (args[0] is "-w"). */
+        g_ptr_array_insert(args, 0, g_strdup("--lesson=002"));
+        run = cp_test_runv("pools/square_pool", (const char *const *) args->pdata);
+        cp_test_assert_ok(run);
+        cr_assert_eq(run->n_lines, 1, "%s", run->out);
+        cr_assert_str_eq(run->lines[0], results, "-w %s", workers[w]);
+        cp_run_free(run);
+
+        g_free(args->pdata[0]);
+        args->pdata[0] = g_strdup("--lesson=004");
+        g_ptr_array_insert(args, 1, g_strdup("--time-scale=0"));
+        run = cp_test_runv("pools/square_pool", (const char *const *) args->pdata);
+        cp_test_assert_ok(run);
+        cr_assert_eq(run->n_lines, 1, "%s", run->out);
+        cr_assert_str_eq(run->lines[0], thread_pool, "-w %s", workers[w]);
+        cp_run_free(run);
         g_ptr_array_free(args, TRUE);
     }
+    g_free(thread_pool);
+    g_free(results);
+    g_free(want);
 }
 
 Test(square_pool, rejects_bad_input, .timeout = 20)
@@ -206,6 +307,14 @@ Test(square_pool, rejects_bad_input, .timeout = 20)
 
     run = cp_test_run("pools/square_pool", "--workers=0", NULL);
     cp_test_assert_usage_error(run, "'0'");
+    cp_run_free(run);
+
+    run = cp_test_run("pools/square_pool", "--lesson=001", NULL);
+    cp_test_assert_usage_error(run, "'001'");
+    cp_run_free(run);
+
+    run = cp_test_run("pools/square_pool", "--lesson", "4", NULL);
+    cp_test_assert_usage_error(run, "'4'");
     cp_run_free(run);
 }
 
@@ -267,6 +376,21 @@ Test(fetch_pool, results_in_url_order, .timeout = 20)
     cp_run_free(run);
 }
 
+/* -v: the scale note before the lesson's three lines, the results after. */
+Test(fetch_pool, verbose_adds_scale_note_and_results, .timeout = 20)
+{
+    CpRun *run = cp_test_run("pools/fetch_pool", "-v", NULL);
+
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, 5, "output: %s", run->out);
+    cr_assert_str_eq(run->lines[0], "(lesson seconds; ran at time scale 0.01)");
+    cr_assert(g_str_has_prefix(run->lines[1], "Sequential time: "), "%s", run->lines[1]);
+    cr_assert(g_str_has_prefix(run->lines[2], "Concurrent time: "), "%s", run->lines[2]);
+    cr_assert(g_str_has_prefix(run->lines[3], "Speedup: "), "%s", run->lines[3]);
+    cr_assert_str_eq(run->lines[4], lesson_results);
+    cp_run_free(run);
+}
+
 /* At scale 0.05 each wait is 50 ms, long next to starting a thread.  Times
  * are printed in the lesson's seconds: n waits in sequence take at least
  * n seconds.  Only coarse bounds: the machine may be busy. */
@@ -309,6 +433,10 @@ Test(fetch_pool, rejects_bad_input, .timeout = 20)
     run = cp_test_run("pools/fetch_pool", "--time-scale=fast", NULL);
     cp_test_assert_usage_error(run, "'fast'");
     cp_run_free(run);
+
+    run = cp_test_run("pools/fetch_pool", "--lesson=002", NULL);   /* one lesson only */
+    cp_test_assert_usage_error(run, "--lesson");
+    cp_run_free(run);
 }
 
 Test(fetch_pool, help, .timeout = 20)
@@ -318,60 +446,119 @@ Test(fetch_pool, help, .timeout = 20)
 
 /* ---- square_process_pool: map on a pool of processes ---- */
 
+/* Lesson 000: print("Squared numbers:", results), and nothing else. */
 Test(square_process_pool, lesson_output, .timeout = 20)
 {
+    const char *const lines[] = { "Squared numbers: [1, 4, 9, 16, 25]", NULL };
+    CpRun *run = cp_test_run("pools/square_process_pool", NULL);
+
+    cp_test_assert_lines(run, lines);
+    cp_run_free(run);
+
+    run = cp_test_run("pools/square_process_pool", "--lesson=000", NULL);
+    cp_test_assert_lines(run, lines);
+    cp_run_free(run);
+}
+
+/* Lesson 002 §3 (f) "Process pool with map". */
+Test(square_process_pool, lesson_002_output, .timeout = 20)
+{
     const char *const lines[] = {
-        "Squared numbers: [1, 4, 9, 16, 25]",
         "Numbers: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]",
         "Squared: [0, 1, 4, 9, 16, 25, 36, 49, 64, 81]",
         NULL
     };
-    CpRun *run = cp_test_run("pools/square_process_pool", NULL);
+    CpRun *run = cp_test_run("pools/square_process_pool", "--lesson=002", NULL);
 
     cp_test_assert_lines(run, lines);
     cp_run_free(run);
 }
 
-Test(square_process_pool, inputs_replace_both_lists, .timeout = 20)
+/* Lesson 004 §5, second line: print("ProcessPool results:", list(...)). */
+Test(square_process_pool, lesson_004_output, .timeout = 20)
+{
+    const char *const lines[] = { "ProcessPool results: [1, 4, 9, 16, 25]", NULL };
+    CpRun *run = cp_test_run("pools/square_process_pool", "--lesson=004", NULL);
+
+    cp_test_assert_lines(run, lines);
+    cp_run_free(run);
+}
+
+/* Five 1 s waits in three processes: two rounds, not five. */
+Test(square_process_pool, lesson_004_verbose_times_the_overlap, .timeout = 20)
+{
+    CpRun *run = cp_test_run("pools/square_process_pool", "--lesson=004", "-v",
+                             "--time-scale=0.05", NULL);
+    double took;
+
+    took = took_after_scale_note(run, "(lesson seconds; ran at time scale 0.05)",
+                                 "5 waits of 1 s in 3 processes");
+    cr_assert_str_eq(run->lines[0], "ProcessPool results: [1, 4, 9, 16, 25]");
+    cr_assert_geq(took, 2.0, "%s", run->out);
+    cr_assert_lt(took, 4.5, "%s", run->out);
+    cp_run_free(run);
+}
+
+Test(square_process_pool, inputs_replace_the_lessons, .timeout = 20)
 {
     const char *const lines[] = {
-        "Squared numbers: [9, 144, 9223372030926249001, 0, 9223372030926249001]",
+        "Squared numbers: [9, 144, 9223372030926249001, 0, 9223372030926249001]", NULL
+    };
+    const char *const lines_002[] = {
         "Numbers: [-3, 12, 3037000499, 0, -3037000499]",
         "Squared: [9, 144, 9223372030926249001, 0, 9223372030926249001]",
         NULL
+    };
+    const char *const lines_004[] = {
+        "ProcessPool results: [9, 144, 9223372030926249001, 0, 9223372030926249001]", NULL
     };
     CpRun *run = cp_test_run("pools/square_process_pool", "-w", "2", "--",
                              "-3", "12", "3037000499", "0", "-3037000499", NULL);
 
     cp_test_assert_lines(run, lines);
     cp_run_free(run);
+
+    run = cp_test_run("pools/square_process_pool", "--lesson=002", "-w", "2", "--",
+                      "-3", "12", "3037000499", "0", "-3037000499", NULL);
+    cp_test_assert_lines(run, lines_002);
+    cp_run_free(run);
+
+    run = cp_test_run("pools/square_process_pool", "--lesson=004", "-3", "12", "3037000499",
+                      "0", "-3037000499", NULL);
+    cp_test_assert_lines(run, lines_004);
+    cp_run_free(run);
 }
 
 Test(square_process_pool, map_keeps_input_order, .timeout = 20)
 {
     const char *workers[] = { "1", "3", "16" };
+    const char *const lessons[] = { "--lesson=000", "--lesson=002", "--lesson=004" };
+    const char *const labels[] = { "Squared numbers: ", "Squared: ", "ProcessPool results: " };
     char *squares = squares_list(40, 1);
-    char *want = g_strconcat("Squared: ", squares, NULL);
 
     for (gsize w = 0; w < G_N_ELEMENTS(workers); w++) {
-        GPtrArray *args = g_ptr_array_new_with_free_func(g_free);
-        CpRun *run;
+        for (gsize l = 0; l < G_N_ELEMENTS(lessons); l++) {
+            GPtrArray *args = g_ptr_array_new_with_free_func(g_free);
+            CpRun *run;
 
-        g_ptr_array_add(args, g_strdup("-w"));
-        g_ptr_array_add(args, g_strdup(workers[w]));
-        for (int n = 40; n >= 1; n--)
-            g_ptr_array_add(args, g_strdup_printf("%d", n));
-        g_ptr_array_add(args, NULL);
-        run = cp_test_runv("pools/square_process_pool", (const char *const *) args->pdata);
-        cp_test_assert_ok(run);
-        cr_assert_eq(run->n_lines, 3);
-        cr_assert(g_str_has_prefix(run->lines[0], "Squared numbers: "), "%s", run->lines[0]);
-        cr_assert_str_eq(run->lines[0] + strlen("Squared numbers: "), squares, "-w %s", workers[w]);
-        cr_assert_str_eq(run->lines[2], want, "-w %s", workers[w]);
-        cp_run_free(run);
-        g_ptr_array_free(args, TRUE);
+            g_ptr_array_add(args, g_strdup(lessons[l]));
+            g_ptr_array_add(args, g_strdup("--time-scale=0"));
+            g_ptr_array_add(args, g_strdup("-w"));
+            g_ptr_array_add(args, g_strdup(workers[w]));
+            for (int n = 40; n >= 1; n--)
+                g_ptr_array_add(args, g_strdup_printf("%d", n));
+            g_ptr_array_add(args, NULL);
+            run = cp_test_runv("pools/square_process_pool", (const char *const *) args->pdata);
+            cp_test_assert_ok(run);
+            cr_assert_eq(run->n_lines, l == 1 ? 2 : 1, "%s", run->out);
+            const char *line = run->lines[run->n_lines - 1];
+            cr_assert(g_str_has_prefix(line, labels[l]), "%s", line);
+            cr_assert_str_eq(line + strlen(labels[l]), squares, "%s -w %s", lessons[l],
+                             workers[w]);
+            cp_run_free(run);
+            g_ptr_array_free(args, TRUE);
+        }
     }
-    g_free(want);
     g_free(squares);
 }
 
@@ -387,6 +574,10 @@ Test(square_process_pool, rejects_bad_input, .timeout = 20)
 
     run = cp_test_run("pools/square_process_pool", "-w", "1025", NULL);
     cp_test_assert_usage_error(run, "'1025'");
+    cp_run_free(run);
+
+    run = cp_test_run("pools/square_process_pool", "--lesson=001", NULL);
+    cp_test_assert_usage_error(run, "'001'");
     cp_run_free(run);
 }
 
@@ -431,6 +622,10 @@ Test(cpu_process_pool, rejects_bad_input, .timeout = 20)
 
     run = cp_test_run("pools/cpu_process_pool", "1e6", NULL);
     cp_test_assert_usage_error(run, "'1e6'");
+    cp_run_free(run);
+
+    run = cp_test_run("pools/cpu_process_pool", "--lesson=002", NULL);   /* one lesson only */
+    cp_test_assert_usage_error(run, "--lesson");
     cp_run_free(run);
 }
 

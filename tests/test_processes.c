@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "cp_test.h"
 
@@ -219,79 +221,208 @@ Test(factorial_processes, help, .timeout = 20)
 
 /* ---------------------------------------------------------- named_processes */
 
-/* Each Process-k (k = 1..workers) starts, works on k-1 and finishes, once
- * each and in that order, under one PID of its own; the final line last.
- * Returns the workers' PIDs in pids[1..workers]. */
+/* Lesson 004 §3 (the default): each Process-k (k = 1..workers) prints
+ * "Process-k working on k-1", then "Process-k done.", once each and in that
+ * order; "All processes finished." after them all.  With -v each worker
+ * first prints "Process-k (PID: n, parent PID: m)": its PID is returned in
+ * pids[k], its parent's in ppids[k].  extra_lines: the lines not of a
+ * worker (the parent's -v lines). */
 static void
-assert_named_processes(const CpRun *run, int workers, guint extra_lines, long *pids)
+assert_named_004(const CpRun *run, int workers, gboolean verbose, guint extra_lines,
+                 long *pids, long *ppids)
 {
+    guint per_worker = verbose ? 3 : 2;
+    int last = cp_test_find_line(run, "All processes finished.", 0);
+
     cp_test_assert_ok(run);
-    cr_assert_eq(run->n_lines, 3 * (guint) workers + 1 + extra_lines, "output: %s", run->out);
+    cr_assert_eq(run->n_lines, per_worker * (guint) workers + 1 + extra_lines, "output: %s", run->out);
     for (int k = 1; k <= workers; k++) {
         char *prefix = g_strdup_printf("Process-%d ", k);
         char *working = g_strdup_printf("Process-%d working on %d", k, k - 1);
-        int start = -1, finish = -1, work;
+        char *done = g_strdup_printf("Process-%d done.", k);
+        int work = cp_test_find_line(run, working, 0);
+        int finish = cp_test_find_line(run, done, 0);
+
+        cr_assert_eq(cp_test_count_prefix(run, prefix), per_worker, "Process-%d: not %u lines: %s",
+                     k, per_worker, run->out);
+        cr_assert(work >= 0 && finish > work && last > finish,
+                  "Process-%d: working on %d, done., then the final line, in that order: %s",
+                  k, k - 1, run->out);
+        if (verbose) {
+            int pid_line = -1;
+
+            for (guint i = 0; i < run->n_lines; i++) {
+                int n, end = 0;
+                long p, pp;
+
+                if (sscanf(run->lines[i], "Process-%d (PID: %ld, parent PID: %ld)%n", &n, &p, &pp, &end) == 3
+                    && n == k && run->lines[i][end] == '\0') {
+                    pid_line = (int) i;
+                    pids[k] = p;
+                    ppids[k] = pp;
+                }
+            }
+            cr_assert(pid_line >= 0 && pid_line < work, "Process-%d: no PID line before its work: %s",
+                      k, run->out);
+            cr_assert_gt(pids[k], 0);
+            for (int j = 1; j < k; j++)
+                cr_assert_neq(pids[j], pids[k], "Process-%d and Process-%d share PID %ld", j, k, pids[k]);
+        }
+        g_free(prefix);
+        g_free(working);
+        g_free(done);
+    }
+}
+
+/* Lesson 002 §3 (a): each Process-k starts and finishes, once each and in
+ * that order, under one PID of its own: "Process Process-k (PID: n)
+ * starting" / "... finished"; the final line after them, followed by
+ * lines_after more lines.  extra_lines: the lines not of the lesson (the
+ * -v and --show-parent lines).  Returns the workers' PIDs in pids[1..workers]. */
+static void
+assert_named_002(const CpRun *run, int workers, guint extra_lines, guint lines_after, long *pids)
+{
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, 2 * (guint) workers + 1 + extra_lines, "output: %s", run->out);
+    for (int k = 1; k <= workers; k++) {
+        char *prefix = g_strdup_printf("Process Process-%d ", k);
+        int start = -1, finish = -1;
         long start_pid = 0, finish_pid = 0;
 
-        cr_assert_eq(cp_test_count_prefix(run, prefix), 3, "Process-%d: not 3 lines: %s", k, run->out);
+        cr_assert_eq(cp_test_count_prefix(run, prefix), 2, "Process-%d: not 2 lines: %s", k, run->out);
         for (guint i = 0; i < run->n_lines; i++) {
             int n, end = 0;
             long pid;
 
-            if (sscanf(run->lines[i], "Process-%d (PID: %ld) starting%n", &n, &pid, &end) == 2
+            if (sscanf(run->lines[i], "Process Process-%d (PID: %ld) starting%n", &n, &pid, &end) == 2
                 && n == k && run->lines[i][end] == '\0') {
                 start = (int) i;
                 start_pid = pid;
-            } else if (sscanf(run->lines[i], "Process-%d (PID: %ld) finished%n", &n, &pid, &end) == 2
+            } else if (sscanf(run->lines[i], "Process Process-%d (PID: %ld) finished%n", &n, &pid, &end) == 2
                        && n == k && run->lines[i][end] == '\0') {
                 finish = (int) i;
                 finish_pid = pid;
             }
         }
-        work = cp_test_find_line(run, working, 0);
-        cr_assert(start >= 0 && work > start && finish > work,
-                  "Process-%d: starting, working on %d, finished, in that order: %s", k, k - 1, run->out);
+        cr_assert(start >= 0 && finish > start,
+                  "Process-%d: starting, then finished: %s", k, run->out);
         cr_assert_gt(start_pid, 0);
         cr_assert_eq(start_pid, finish_pid, "Process-%d changed PID", k);
         for (int j = 1; j < k; j++)
             cr_assert_neq(pids[j], start_pid, "Process-%d and Process-%d share PID %ld", j, k, start_pid);
         pids[k] = start_pid;
         g_free(prefix);
-        g_free(working);
     }
-    cr_assert_str_eq(run->lines[run->n_lines - 1], "All processes completed");
+    cr_assert_eq(cp_test_count_prefix(run, "All processes completed"), 1, "output: %s", run->out);
+    cr_assert_str_eq(run->lines[run->n_lines - 1 - lines_after], "All processes completed");
 }
 
+/* The lesson's 7 lines (inventory 004-3), each once, and nothing else. */
 Test(named_processes, lesson_output, .timeout = 20)
 {
+    const char *const lesson[] = {
+        "Process-1 working on 0", "Process-2 working on 1", "Process-3 working on 2",
+        "Process-1 done.", "Process-2 done.", "Process-3 done.",
+    };
     CpRun *run = cp_test_run("processes/named_processes", NULL);
+    long pids[4], ppids[4];
+
+    assert_named_004(run, 3, FALSE, 0, pids, ppids);
+    cr_assert_eq(run->n_lines, 7, "output: %s", run->out);
+    for (guint i = 0; i < G_N_ELEMENTS(lesson); i++)
+        cr_assert(cp_test_has_line(run, lesson[i]), "missing: %s", lesson[i]);
+    cr_assert_str_eq(run->lines[6], "All processes finished.");
+    cp_run_free(run);
+}
+
+/* Lesson 002 §3 (a) "Basic multiprocessing" (inventory 002 §3): 3 starting
+ * and 3 finished lines with PIDs, then the final line, and nothing else. */
+Test(named_processes, lesson_002, .timeout = 20)
+{
+    CpRun *run = cp_test_run("processes/named_processes", "--lesson=002", NULL);
     long pids[4];
 
-    assert_named_processes(run, 3, 0, pids);
+    assert_named_002(run, 3, 0, 0, pids);
+    cr_assert_eq(run->n_lines, 7, "output: %s", run->out);
+    cr_assert_eq(cp_test_count_prefix(run, "Process Process-"), 6, "output: %s", run->out);
+    cr_assert_str_eq(run->lines[6], "All processes completed");
     cp_run_free(run);
 }
 
 /* The parent prints its own PID first: no worker has it. */
 Test(named_processes, workers_are_not_the_parent, .timeout = 20)
 {
-    CpRun *run = cp_test_run("processes/named_processes", "--show-parent", "-w", "5", NULL);
+    CpRun *run = cp_test_run("processes/named_processes", "--lesson=002", "--show-parent", "-w", "5", NULL);
     long pids[6], parent = 0;
 
-    assert_named_processes(run, 5, 1, pids);
+    cr_assert_eq(run->n_lines, 12, "output: %s", run->out);
     cr_assert_eq(sscanf(run->lines[0], "MainProcess (PID: %ld)", &parent), 1, "first line: %s", run->lines[0]);
+    assert_named_002(run, 5, 1, 0, pids);
+    cr_assert_str_eq(run->lines[11], "All processes completed");
     for (int k = 1; k <= 5; k++)
         cr_assert_neq(pids[k], parent, "Process-%d has the parent's PID %ld", k, parent);
     cp_run_free(run);
 }
 
-/* "The workers run at once, so the run takes about one second whatever N":
- * five 1-unit waits of 0.4 s in parallel take well under five units. */
+/* -v in lesson 004: the parent's PID first, each worker's own PID and its
+ * parent's; distinct PIDs, none the parent's, every worker the parent's
+ * child; then the lesson's final line, the scale note and the time. */
+Test(named_processes, verbose_shows_pids_and_time, .timeout = 20)
+{
+    CpRun *run = cp_test_run("processes/named_processes", "-v", "-w", "5", NULL);
+    long pids[6], ppids[6], parent = 0;
+    double took;
+    int end = 0;
+
+    cr_assert_eq(sscanf(run->lines[0], "MainProcess (PID: %ld)", &parent), 1, "first line: %s", run->out);
+    assert_named_004(run, 5, TRUE, 3, pids, ppids);
+    for (int k = 1; k <= 5; k++) {
+        cr_assert_neq(pids[k], parent, "Process-%d has the parent's PID %ld", k, parent);
+        cr_assert_eq(ppids[k], parent, "Process-%d's parent is %ld, not %ld", k, ppids[k], parent);
+    }
+    cr_assert_str_eq(run->lines[run->n_lines - 3], "All processes finished.");
+    cr_assert_str_eq(run->lines[run->n_lines - 2], "(lesson seconds; ran at time scale 0.01)");
+    cr_assert(sscanf(run->lines[run->n_lines - 1], "Took %lf s: 5 waits of 1 s, all at once%n", &took, &end) == 1
+              && run->lines[run->n_lines - 1][end] == '\0', "last line: %s", run->out);
+    cr_assert(took >= 0.99, "took %.2f lesson seconds, less than one wait", took);
+    cp_run_free(run);
+}
+
+/* -v in lesson 002: the same extra lines around the lesson's; at scale 0
+ * the waits take no time, and the note says so. */
+Test(named_processes, verbose_in_lesson_002, .timeout = 20)
+{
+    CpRun *run = cp_test_run("processes/named_processes", "--lesson=002", "-v", "-w", "2",
+                             "--time-scale=0", NULL);
+    long pids[3], parent = 0, p, pp;
+
+    cr_assert_eq(run->n_lines, 1 + 2 * 3 + 1 + 2, "output: %s", run->out);
+    cr_assert_eq(sscanf(run->lines[0], "MainProcess (PID: %ld)", &parent), 1, "first line: %s", run->out);
+    cr_assert_eq(cp_test_count_prefix(run, "Process-"), 2, "output: %s", run->out);
+    for (guint i = 0; i < run->n_lines; i++)
+        if (sscanf(run->lines[i], "Process-%*d (PID: %ld, parent PID: %ld)", &p, &pp) == 2)
+            cr_assert(p != parent && pp == parent, "line %s: parent %ld", run->lines[i], parent);
+    assert_named_002(run, 2, 5, 2, pids);
+    cr_assert_str_eq(run->lines[run->n_lines - 2], "(lesson seconds; ran at time scale 0)");
+    cr_assert_str_eq(run->lines[run->n_lines - 1], "Took 0.00 s: 2 waits of 2 s, all at once");
+    cp_run_free(run);
+}
+
+/* "The workers run at once, so the run takes one wait whatever N": five
+ * 1-unit waits of 0.4 s in parallel take well under five units. */
 Test(named_processes, workers_run_at_once, .timeout = 20)
 {
-    long pids[6];
+    long pids[6], ppids[6];
     CpRun *run = cp_test_run("processes/named_processes", "-w", "5", "--time-scale=0.4", NULL);
 
-    assert_named_processes(run, 5, 0, pids);
+    assert_named_004(run, 5, FALSE, 0, pids, ppids);
+    cr_assert(run->seconds >= 0.39, "took %.2f s, less than one wait of 0.4 s", run->seconds);
+    cr_assert(run->seconds < 1.2, "took %.2f s: the processes did not overlap", run->seconds);
+    cp_run_free(run);
+
+    /* 002 waits 2 s: at scale 0.2, 0.4 s again. */
+    run = cp_test_run("processes/named_processes", "--lesson=002", "-w", "5", "--time-scale=0.2", NULL);
+    assert_named_002(run, 5, 0, 0, pids);
     cr_assert(run->seconds >= 0.39, "took %.2f s, less than one wait of 0.4 s", run->seconds);
     cr_assert(run->seconds < 1.2, "took %.2f s: the processes did not overlap", run->seconds);
     cp_run_free(run);
@@ -310,11 +441,92 @@ Test(named_processes, rejects_bad_input, .timeout = 20)
     run = cp_test_run("processes/named_processes", "3", NULL);
     cp_test_assert_usage_error(run, "'3'");
     cp_run_free(run);
+
+    /* 003's two processes are processes/two_processes. */
+    run = cp_test_run("processes/named_processes", "--lesson=003", NULL);
+    cp_test_assert_usage_error(run, "'003'");
+    cp_run_free(run);
+
+    run = cp_test_run("processes/named_processes", "--lesson=2", NULL);
+    cp_test_assert_usage_error(run, "'2'");
+    cp_run_free(run);
 }
 
 Test(named_processes, help, .timeout = 20)
 {
     cp_test_assert_help("processes/named_processes");
+}
+
+/* ------------------------------------------------------------ two_processes */
+
+/* Lesson 003 "3. Multiprocessing" (inventory 003-2): the two lines in
+ * either order (the processes race), each once, and nothing else. */
+Test(two_processes, lesson_output, .timeout = 20)
+{
+    CpRun *run = cp_test_run("processes/two_processes", NULL);
+
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, 2, "output: %s", run->out);
+    cr_assert(cp_test_has_line(run, "Task 1 is running"), "output: %s", run->out);
+    cr_assert(cp_test_has_line(run, "Task 2 is running"), "output: %s", run->out);
+    cp_run_free(run);
+}
+
+/* Each child flushes before _exit(): run often, no line is ever lost or
+ * printed twice (the parent flushes before each fork), and every child is
+ * reaped (cp_test_run checks that none is left). */
+Test(two_processes, every_line_once, .timeout = 20)
+{
+    for (int i = 0; i < 20; i++) {
+        CpRun *run = cp_test_run("processes/two_processes", NULL);
+
+        cp_test_assert_ok(run);
+        cr_assert_eq(run->n_lines, 2, "run %d: %s", i, run->out);
+        cr_assert_eq(cp_test_count_prefix(run, "Task 1 is running"), 1, "run %d: %s", i, run->out);
+        cr_assert_eq(cp_test_count_prefix(run, "Task 2 is running"), 1, "run %d: %s", i, run->out);
+        cp_run_free(run);
+    }
+}
+
+/* A child that cannot write says so, and the parent fails too: stdout
+ * is /dev/full, where every write fails with ENOSPC. */
+Test(two_processes, write_error_is_reported, .timeout = 20)
+{
+    char *prog = g_build_filename(g_getenv("CONPAR_BUILDDIR") ? g_getenv("CONPAR_BUILDDIR") : ".",
+                                  "examples", "processes", "two_processes", NULL);
+    const char *argv[] = { "/bin/sh", "-c", "exec \"$0\" > /dev/full", prog, NULL };
+    char *err = NULL;
+    GError *error = NULL;
+    int status;
+
+    if (access("/dev/full", W_OK) != 0)
+        cr_skip_test("no /dev/full");
+    cr_assert(g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                           NULL, &err, &status, &error), "cannot run %s: %s", prog,
+              error ? error->message : "?");
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1, "status %d, stderr: %s", status, err);
+    cr_assert(strstr(err, "writing to stdout failed in child") != NULL, "stderr: %s", err);
+    cr_assert(strstr(err, "process 1 exited with status 1") != NULL, "stderr: %s", err);
+    cr_assert(strstr(err, "process 2 exited with status 1") != NULL, "stderr: %s", err);
+    cp_test_assert_no_children();
+    g_free(err);
+    g_free(prog);
+}
+
+Test(two_processes, rejects_bad_input, .timeout = 20)
+{
+    CpRun *run = cp_test_run("processes/two_processes", "2", NULL);
+    cp_test_assert_usage_error(run, "'2'");
+    cp_run_free(run);
+
+    run = cp_test_run("processes/two_processes", "--lesson=003", NULL);
+    cp_test_assert_usage_error(run, "--lesson");
+    cp_run_free(run);
+}
+
+Test(two_processes, help, .timeout = 20)
+{
+    cp_test_assert_help("processes/two_processes");
 }
 
 /* --------------------------------------------------------- parallel_product */

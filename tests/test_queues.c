@@ -8,35 +8,58 @@
 
 #include "cp_test.h"
 
-/* Every Item-i produced once and consumed once, consumption in order, and
+/* One lesson's producer-consumer cell: its items' names, the consumer's
+ * line and the line that ends the run. */
+typedef struct {
+    const char *item_prefix;   /* item k is this prefix, then first + k */
+    int first, items;
+    const char *consumed;      /* "Consumed: " */
+    int maxsize;               /* the queue's bound; 0: unbounded */
+    const char *last;          /* the last line, or NULL */
+} PcCell;
+
+/* Lesson 002 §2 (d): Item-0..Item-9 through a queue of 5. */
+static const PcCell lesson_002 = { "Item-", 0, 10, "Consumed: ", 5, NULL };
+
+/* Lesson 002b "Producer-Consumer Pattern": item1..item5, consumer A. */
+static const PcCell lesson_002b = {
+    "item", 1, 5, "Consumer A consumed: ", 0, "Producer-Consumer completed!"
+};
+
+/* Every item produced once and consumed once, consumption in order, and
  * the producer never more than maxsize items ahead: it prints "Produced"
- * after its put returns and the consumer "Consumed" after its get, so the
+ * after its put returns and the consumer its line after its get, so the
  * printed lead can exceed what waits in the queue by the one item being
- * handed over. */
+ * handed over.  Nothing else is printed, but the cell's last line, last. */
 static void
-assert_producer_consumer(const CpRun *run, int items, int maxsize)
+assert_producer_consumer(const CpRun *run, const PcCell *cell)
 {
     int produced = 0, consumed = 0;
+    guint n_items = run->n_lines - (cell->last ? 1 : 0);
 
     cp_test_assert_ok(run);
-    cr_assert_eq(run->n_lines, (guint) (2 * items));
-    for (guint i = 0; i < run->n_lines; i++) {
+    cr_assert_eq(run->n_lines, (guint) (2 * cell->items) + (cell->last ? 1 : 0), "%s", run->out);
+    for (guint i = 0; i < n_items; i++) {
         const char *line = run->lines[i];
         char *want;
 
         if (g_str_has_prefix(line, "Produced: ")) {
-            want = g_strdup_printf("Produced: Item-%d", produced++);
+            want = g_strdup_printf("Produced: %s%d", cell->item_prefix, cell->first + produced++);
         } else {
-            want = g_strdup_printf("Consumed: Item-%d", consumed++);
+            want = g_strdup_printf("%s%s%d", cell->consumed, cell->item_prefix,
+                                   cell->first + consumed++);
             cr_assert(consumed <= produced + 1, "consumed before produced: %s", line);
         }
         cr_assert_str_eq(line, want);
-        cr_assert(produced - consumed <= maxsize + 1, "producer %d items ahead at line %u",
-                  produced - consumed, i);
+        if (cell->maxsize > 0)
+            cr_assert(produced - consumed <= cell->maxsize + 1,
+                      "producer %d items ahead at line %u", produced - consumed, i);
         g_free(want);
     }
-    cr_assert_eq(produced, items);
-    cr_assert_eq(consumed, items);
+    cr_assert_eq(produced, cell->items);
+    cr_assert_eq(consumed, cell->items);
+    if (cell->last)
+        cr_assert_str_eq(run->lines[n_items], cell->last);
 }
 
 /* The lesson's 1-second get timeout, at scale 0.05, is 50 ms: enough margin
@@ -48,7 +71,7 @@ Test(producer_consumer, stops_by_timeout, .timeout = 30)
     const char *const args[] = { NULL };
     CpRun *run = cp_test_run_env(slower_env, "queues/producer_consumer", args);
 
-    assert_producer_consumer(run, 10, 5);
+    assert_producer_consumer(run, &lesson_002);
     cp_run_free(run);
 }
 
@@ -56,7 +79,7 @@ Test(producer_consumer, stops_by_sentinel, .timeout = 30)
 {
     CpRun *run = cp_test_run("queues/producer_consumer", "--stop=sentinel", NULL);
 
-    assert_producer_consumer(run, 10, 5);
+    assert_producer_consumer(run, &lesson_002);
     cp_run_free(run);
 }
 
@@ -85,6 +108,65 @@ Test(producer_consumer, consumer_giving_up_loses_nothing_silently, .timeout = 60
         }
         cp_run_free(run);
     }
+}
+
+/* --lesson=002b: 002b's items, names and last line, ended by the sentinel;
+ * --stop=timeout ends the same run by 002's rule instead. */
+Test(producer_consumer, lesson_002b_output, .timeout = 30)
+{
+    const char *const args[] = { "--lesson=002b", NULL };
+    /* 002b's producer waits half the 1 s timeout: at scale 0.1, 50 ms of margin. */
+    const char *const by_timeout[] = { "--lesson=002b", "--stop=timeout", "--time-scale=0.1", NULL };
+    CpRun *run = cp_test_runv("queues/producer_consumer", args);
+
+    assert_producer_consumer(run, &lesson_002b);
+    cp_run_free(run);
+
+    run = cp_test_runv("queues/producer_consumer", by_timeout);
+    assert_producer_consumer(run, &lesson_002b);
+    cp_run_free(run);
+}
+
+/* The lesson's lines, written out: the consumer (0.3 s) is faster than
+ * the producer (0.5 s), so at the lesson's pace each item is consumed
+ * before the next is produced, as the lesson prints them (at scale 0.2,
+ * with 40 ms to spare). */
+Test(producer_consumer, lesson_002b_pairs_at_lesson_pace, .timeout = 30)
+{
+    const char *const lines[] = {
+        "Produced: item1", "Consumer A consumed: item1",
+        "Produced: item2", "Consumer A consumed: item2",
+        "Produced: item3", "Consumer A consumed: item3",
+        "Produced: item4", "Consumer A consumed: item4",
+        "Produced: item5", "Consumer A consumed: item5",
+        "Producer-Consumer completed!", NULL
+    };
+    CpRun *run = cp_test_run("queues/producer_consumer", "--lesson=002b", "--time-scale=0.2", NULL);
+
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, 11, "%s", run->out);
+    /* Within a pair the order is racy: the put comes before its print. */
+    for (guint i = 0; i + 1 < 10; i += 2) {
+        gboolean in_order = g_strcmp0(run->lines[i], lines[i]) == 0
+                            && g_strcmp0(run->lines[i + 1], lines[i + 1]) == 0;
+        gboolean swapped = g_strcmp0(run->lines[i], lines[i + 1]) == 0
+                           && g_strcmp0(run->lines[i + 1], lines[i]) == 0;
+
+        cr_assert(in_order || swapped, "lines %u-%u: %s", i, i + 1, run->out);
+    }
+    cr_assert_str_eq(run->lines[10], lines[10]);
+    cp_run_free(run);
+}
+
+Test(producer_consumer, rejects_unknown_lesson, .timeout = 20)
+{
+    CpRun *run = cp_test_run("queues/producer_consumer", "--lesson=003", NULL);
+    cp_test_assert_usage_error(run, "'003'");
+    cp_run_free(run);
+
+    run = cp_test_run("queues/producer_consumer", "--lesson=2", NULL);
+    cp_test_assert_usage_error(run, "'2'");
+    cp_run_free(run);
 }
 
 Test(producer_consumer, rejects_bad_stop, .timeout = 20)
@@ -173,6 +255,10 @@ Test(multi_producer_consumer, rejects_bad_input, .timeout = 20)
     run = cp_test_run("queues/multi_producer_consumer", "--time-scale=1e9", NULL);
     cp_test_assert_usage_error(run, "'1e9'");
     cp_run_free(run);
+
+    run = cp_test_run("queues/multi_producer_consumer", "--lesson=002", NULL);   /* one lesson only */
+    cp_test_assert_usage_error(run, "--lesson");
+    cp_run_free(run);
 }
 
 Test(multi_producer_consumer, help, .timeout = 20)
@@ -181,11 +267,11 @@ Test(multi_producer_consumer, help, .timeout = 20)
 }
 
 /* queue_reader: "Read: Data-0" .. "Read: Data-<k-1>" in order, each once,
- * then the summary line for k.  Returns k. */
+ * then, with -v, the summary line for k.  Returns k. */
 static int
-assert_queue_reader(const CpRun *run)
+assert_queue_reader(const CpRun *run, gboolean verbose)
 {
-    int k = (int) run->n_lines - 1;
+    int k = (int) run->n_lines - (verbose ? 1 : 0);
     char *summary;
 
     cp_test_assert_ok(run);
@@ -196,6 +282,8 @@ assert_queue_reader(const CpRun *run)
         cr_assert_str_eq(run->lines[i], line);
         g_free(line);
     }
+    if (!verbose)
+        return k;
     if (k == 5)
         summary = g_strdup("Reader read 5 of 5 items");
     else
@@ -206,27 +294,39 @@ assert_queue_reader(const CpRun *run)
     return k;
 }
 
-Test(queue_reader, reads_every_item_every_time, .timeout = 20)
+Test(queue_reader, fixed_reads_every_item_every_time, .timeout = 20)
 {
     static const char *const scales[] = { "--time-scale=0.01", "--time-scale=0", "--time-scale=0.05" };
 
     for (int r = 0; r < 9; r++) {
-        CpRun *run = cp_test_run("queues/queue_reader", scales[r % 3], NULL);
+        CpRun *run = cp_test_run("queues/queue_reader", "--fixed", "-v", scales[r % 3], NULL);
 
-        cr_assert_eq(assert_queue_reader(run), 5, "read only part: %s", run->out);
+        cr_assert_eq(assert_queue_reader(run, TRUE), 5, "read only part: %s", run->out);
         cp_run_free(run);
     }
 }
 
+/* Without -v, --fixed prints the five reads and nothing else. */
+Test(queue_reader, fixed_prints_only_the_reads, .timeout = 20)
+{
+    const char *const lines[] = {
+        "Read: Data-0", "Read: Data-1", "Read: Data-2", "Read: Data-3", "Read: Data-4", NULL
+    };
+    CpRun *run = cp_test_run("queues/queue_reader", "--fixed", NULL);
+
+    cp_test_assert_lines(run, lines);
+    cp_run_free(run);
+}
+
 /* The lesson's loop stops whenever it finds the queue empty: anything from
  * none to all five, but never an item twice or out of order. */
-Test(queue_reader, naive_reads_a_prefix, .timeout = 20)
+Test(queue_reader, lesson_loop_reads_a_prefix, .timeout = 20)
 {
     for (int r = 0; r < 9; r++) {
-        CpRun *run = cp_test_run("queues/queue_reader", "--naive",
+        CpRun *run = cp_test_run("queues/queue_reader", "-v",
                                  r % 3 ? "--time-scale=0.01" : "--time-scale=0", NULL);
 
-        assert_queue_reader(run);
+        assert_queue_reader(run, TRUE);
         cp_run_free(run);
     }
 }
@@ -235,12 +335,34 @@ Test(queue_reader, naive_reads_a_prefix, .timeout = 20)
  * longer than the reader needs to print an item and find the queue empty
  * (it would have to be held up for 0.4 s to find all five waiting).  It
  * loses items, which is the point; how many is the machine's call. */
-Test(queue_reader, naive_quits_early, .timeout = 20)
+Test(queue_reader, lesson_loop_quits_early, .timeout = 20)
 {
-    CpRun *run = cp_test_run("queues/queue_reader", "--naive", "--time-scale=1", NULL);
+    CpRun *run = cp_test_run("queues/queue_reader", "-v", "--time-scale=1", NULL);
 
-    cr_assert_lt(assert_queue_reader(run), 5, "the naive reader read all: %s", run->out);
+    cr_assert_lt(assert_queue_reader(run, TRUE), 5, "the lesson's reader read all: %s", run->out);
     cp_run_free(run);
+}
+
+/* Lesson 002 §2 (e) prints exactly "Read: Data-0".  The reader may also
+ * look before the writer's first put and print nothing, so the lesson's
+ * line must come in one of a few runs at the lesson's pace, and no run
+ * prints anything but reads (no summary without -v). */
+Test(queue_reader, default_prints_the_lesson_line, .timeout = 30)
+{
+    const char *const lesson[] = { "Read: Data-0", NULL };
+    gboolean seen = FALSE;
+
+    for (int r = 0; r < 8 && !seen; r++) {
+        CpRun *run = cp_test_run("queues/queue_reader", "--time-scale=1", NULL);
+
+        cr_assert_lt(assert_queue_reader(run, FALSE), 5, "%s", run->out);
+        if (run->n_lines == 1) {
+            cp_test_assert_lines(run, lesson);
+            seen = TRUE;
+        }
+        cp_run_free(run);
+    }
+    cr_assert(seen, "8 runs, and none printed just 'Read: Data-0'");
 }
 
 Test(queue_reader, rejects_bad_input, .timeout = 20)
@@ -251,6 +373,10 @@ Test(queue_reader, rejects_bad_input, .timeout = 20)
 
     run = cp_test_run("queues/queue_reader", "naive", NULL);
     cp_test_assert_usage_error(run, "'naive'");
+    cp_run_free(run);
+
+    run = cp_test_run("queues/queue_reader", "--lesson=002", NULL);   /* one lesson only */
+    cp_test_assert_usage_error(run, "--lesson");
     cp_run_free(run);
 }
 

@@ -10,15 +10,16 @@
 
 #include "cp_test.h"
 
-/* Each of n threads prints its own "Thread-k: counter = 1, 2, 3", in order. */
+/* Each of n threads prints its own "<prefix>k: counter = 1, 2, 3", in
+ * order, once each. */
 static void
-assert_thread_local_lines(const CpRun *run, int n)
+assert_thread_local_lines_as(const CpRun *run, int n, const char *prefix)
 {
     for (int k = 1; k <= n; k++) {
         int at = -1;
 
         for (int c = 1; c <= 3; c++) {
-            char *line = g_strdup_printf("Thread-%d: counter = %d", k, c);
+            char *line = g_strdup_printf("%s%d: counter = %d", prefix, k, c);
             int found = cp_test_find_line(run, line, at + 1);
 
             cr_assert(found > at, "missing or out of order: %s", line);
@@ -27,12 +28,31 @@ assert_thread_local_lines(const CpRun *run, int n)
             g_free(line);
         }
     }
-    cr_assert_eq(cp_test_count_prefix(run, "Thread-"), (guint) (3 * n));
+    cr_assert_eq(cp_test_count_prefix(run, prefix), (guint) (3 * n));
 }
 
+/* Lesson 002 §2: value = f"Thread-{thread_id}", print(f"{value}: counter = ..."). */
+static void
+assert_thread_local_lines(const CpRun *run, int n)
+{
+    assert_thread_local_lines_as(run, n, "Thread-");
+}
+
+/* Lesson 002 §2 "Thread local storage": its 9 lines, nothing else. */
 Test(thread_local_counters, lesson_output, .timeout = 30)
 {
-    CpRun *run = cp_test_run("sync/thread_local_counters", "--increments=20000", NULL);
+    CpRun *run = cp_test_run("sync/thread_local_counters", NULL);
+
+    cp_test_assert_ok(run);
+    assert_thread_local_lines(run, 3);
+    cr_assert_eq(run->n_lines, 9, "%s", run->out);
+    cp_run_free(run);
+}
+
+/* -v adds the two totals, their times and the expected total. */
+Test(thread_local_counters, verbose_output, .timeout = 30)
+{
+    CpRun *run = cp_test_run("sync/thread_local_counters", "-v", "--increments=20000", NULL);
 
     cp_test_assert_ok(run);
     assert_thread_local_lines(run, 3);
@@ -43,15 +63,44 @@ Test(thread_local_counters, lesson_output, .timeout = 30)
     cp_run_free(run);
 }
 
+/* Lesson 002b "Thread Local Storage": name = f"Local-{i+1}",
+ * print(f"Thread {name}: counter = ..."), then
+ * print("Thread local storage completed!"); the title is not printed. */
+Test(thread_local_counters, lesson_002b, .timeout = 30)
+{
+    CpRun *run = cp_test_run("sync/thread_local_counters", "--lesson=002b", NULL);
+
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, 10, "%s", run->out);
+    assert_thread_local_lines_as(run, 3, "Thread Local-");
+    cr_assert_str_eq(run->lines[9], "Thread local storage completed!");
+    cp_run_free(run);
+
+    /* -v: the same, and what it adds after the lesson's last line. */
+    run = cp_test_run("sync/thread_local_counters", "--lesson=002b", "-v", "-n", "1000", NULL);
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, 13, "%s", run->out);
+    assert_thread_local_lines_as(run, 3, "Thread Local-");
+    cr_assert_str_eq(run->lines[9], "Thread local storage completed!");
+    cr_assert_str_eq(run->lines[12], "Expected: 3000");
+    cp_run_free(run);
+}
+
 Test(thread_local_counters, more_workers, .timeout = 30)
 {
-    CpRun *run = cp_test_run("sync/thread_local_counters", "-w", "5", "--increments=1000", NULL);
+    CpRun *run = cp_test_run("sync/thread_local_counters", "-v", "-w", "5", "--increments=1000", NULL);
 
     cp_test_assert_ok(run);
     assert_thread_local_lines(run, 5);
     cr_assert(cp_test_has_line(run, "Expected: 5000"));
     cr_assert_eq(cp_test_count_prefix(run, "Per-thread counters summed: 5000 in "), 1);
     cr_assert_eq(cp_test_count_prefix(run, "One shared atomic counter: 5000 in "), 1);
+    cp_run_free(run);
+
+    run = cp_test_run("sync/thread_local_counters", "-w", "5", NULL);
+    cp_test_assert_ok(run);
+    assert_thread_local_lines(run, 5);
+    cr_assert_eq(run->n_lines, 15, "%s", run->out);
     cp_run_free(run);
 }
 
@@ -67,6 +116,10 @@ Test(thread_local_counters, rejects_bad_input, .timeout = 30)
 
     run = cp_test_run("sync/thread_local_counters", "--workers=many", NULL);
     cp_test_assert_usage_error(run, "many");
+    cp_run_free(run);
+
+    run = cp_test_run("sync/thread_local_counters", "--lesson=003", NULL);
+    cp_test_assert_usage_error(run, "'003'");
     cp_run_free(run);
 }
 
@@ -104,6 +157,10 @@ Test(even_odd_lock, rejects_bad_input, .timeout = 30)
     run = cp_test_run("sync/even_odd_lock", "--time-scale=slow", NULL);
     cp_test_assert_usage_error(run, "slow");
     cp_run_free(run);
+
+    run = cp_test_run("sync/even_odd_lock", "--lesson=000", NULL);
+    cp_test_assert_usage_error(run, "--lesson");
+    cp_run_free(run);
 }
 
 Test(even_odd_lock, help, .timeout = 30)
@@ -126,26 +183,58 @@ assert_exact_total(const char *const *args, const char *counter_line, const char
     cp_run_free(run);
 }
 
+/* Lesson 002 §2 "Threading with shared data": 5 threads x 100000 under a
+ * lock, then print(f"Final counter value: {counter}"), and nothing else. */
 Test(shared_counter, lesson_output, .timeout = 30)
 {
-    const char *const args[] = { NULL };
+    CpRun *run = cp_test_run("sync/shared_counter", NULL);
+
+    cp_test_assert_lines(run, (const char *const[]) { "Final counter value: 500000", NULL });
+    cp_run_free(run);
+
+    run = cp_test_run("sync/shared_counter", "--lesson=002", "--mode=lock", NULL);
+    cp_test_assert_lines(run, (const char *const[]) { "Final counter value: 500000", NULL });
+    cp_run_free(run);
+}
+
+/* -v adds the expected total; --mode=atomic counts the same. */
+Test(shared_counter, verbose_and_atomic, .timeout = 30)
+{
+    const char *const verbose[] = { "-v", NULL };
+    const char *const atomic[] = { "--mode=atomic", "-v", NULL };
+    const char *const shapes[] = { "-v", "-w", "2", "--increments=7", NULL };
+    CpRun *run;
+
+    assert_exact_total(verbose, "Final counter value: 500000", "Expected: 500000");
+    assert_exact_total(atomic, "Final counter value: 500000", "Expected: 500000");
+    assert_exact_total(shapes, "Final counter value: 14", "Expected: 14");
+
+    run = cp_test_run("sync/shared_counter", "-m", "atomic", NULL);
+    cp_test_assert_lines(run, (const char *const[]) { "Final counter value: 500000", NULL });
+    cp_run_free(run);
+}
+
+/* --lesson=002b --mode=M: that one count, in 002b's wording. */
+Test(shared_counter, lesson_002b_one_mode, .timeout = 30)
+{
+    const char *const args[] = { "--lesson=002b", "--mode=lock", NULL };
 
     assert_exact_total(args, "Counter with lock: 300000", "Expected: 300000");
 }
 
 Test(shared_counter, atomic, .timeout = 30)
 {
-    const char *const args[] = { "--mode=atomic", NULL };
+    const char *const args[] = { "--lesson=002b", "--mode=atomic", NULL };
 
     assert_exact_total(args, "Counter with atomics: 300000", "Expected: 300000");
 }
 
 Test(shared_counter, other_shapes, .timeout = 30)
 {
-    const char *const lock5[] = { "--mode=lock", "-w", "5", "--increments=20000", NULL };
-    const char *const atomic5[] = { "-m", "atomic", "--workers=5", "-n", "20000", NULL };
-    const char *const lock1[] = { "-w", "1", "--increments=1", NULL };
-    const char *const atomic64[] = { "--mode=atomic", "-w", "64", "--increments=1000", NULL };
+    const char *const lock5[] = { "--lesson=002b", "--mode=lock", "-w", "5", "--increments=20000", NULL };
+    const char *const atomic5[] = { "--lesson", "002b", "-m", "atomic", "--workers=5", "-n", "20000", NULL };
+    const char *const lock1[] = { "--lesson=002b", "-m", "lock", "-w", "1", "--increments=1", NULL };
+    const char *const atomic64[] = { "--lesson=002b", "--mode=atomic", "-w", "64", "--increments=1000", NULL };
 
     assert_exact_total(lock5, "Counter with lock: 100000", "Expected: 100000");
     assert_exact_total(atomic5, "Counter with atomics: 100000", "Expected: 100000");
@@ -154,40 +243,58 @@ Test(shared_counter, other_shapes, .timeout = 30)
 }
 
 #ifdef CP_SANITIZE_THREAD
-/* Built with ThreadSanitizer: the race of --mode=none must be reported,
- * and the correct modes must run clean. */
+/* Built with ThreadSanitizer: the races of --mode=none and of lesson 002b
+ * (its unlocked count) must be reported, and the correct counts must run
+ * clean. */
 static CpRun *
-run_under_tsan(const char *mode)
+run_under_tsan(const char *const *args)
 {
     const char *const env[] = { "TSAN_OPTIONS=halt_on_error=1 exitcode=66", NULL };
-    const char *const args[] = { mode, NULL };
 
     return cp_test_run_env(env, "sync/shared_counter", args);
 }
 
+static void
+assert_tsan_race(const char *const *args)
+{
+    CpRun *run = run_under_tsan(args);
+
+    cr_assert_eq(run->status, 66, "%s: exit status %d, stderr: %s", args[0], run->status, run->err);
+    cr_assert(strstr(run->err, "ThreadSanitizer: data race") != NULL, "%s: no race report: %s",
+              args[0], run->err);
+    cp_run_free(run);
+}
+
 Test(shared_counter, tsan_reports_the_race, .timeout = 30)
 {
-    CpRun *run = run_under_tsan("--mode=none");
+    assert_tsan_race((const char *const[]) { "--mode=none", NULL });
+    assert_tsan_race((const char *const[]) { "--lesson=002b", NULL });
+}
 
-    cr_assert_eq(run->status, 66, "exit status %d, stderr: %s", run->status, run->err);
-    cr_assert(strstr(run->err, "ThreadSanitizer: data race") != NULL, "no race report: %s", run->err);
+/* Assert a clean run under ThreadSanitizer whose first line is `first`. */
+static void
+assert_tsan_clean(const char *const *args, const char *first)
+{
+    CpRun *run = run_under_tsan(args);
+
+    cp_test_assert_ok(run);
+    cr_assert_str_eq(run->lines[0], first);
     cp_run_free(run);
 }
 
-Test(shared_counter, tsan_clean_with_lock_and_atomic, .timeout = 30)
+Test(shared_counter, tsan_clean_with_lock_and_atomic, .timeout = 60)
 {
-    CpRun *run = run_under_tsan("--mode=lock");
-    cp_test_assert_ok(run);
-    cr_assert_str_eq(run->lines[0], "Counter with lock: 300000");
-    cp_run_free(run);
-
-    run = run_under_tsan("--mode=atomic");
-    cp_test_assert_ok(run);
-    cr_assert_str_eq(run->lines[0], "Counter with atomics: 300000");
-    cp_run_free(run);
+    assert_tsan_clean((const char *const[]) { NULL }, "Final counter value: 500000");
+    assert_tsan_clean((const char *const[]) { "--mode=lock", NULL }, "Final counter value: 500000");
+    assert_tsan_clean((const char *const[]) { "--mode=atomic", NULL }, "Final counter value: 500000");
+    assert_tsan_clean((const char *const[]) { "--lesson=002b", "--mode=lock", NULL },
+                      "Counter with lock: 300000");
+    assert_tsan_clean((const char *const[]) { "--lesson=002b", "--mode=atomic", NULL },
+                      "Counter with atomics: 300000");
 }
 #else
-/* Run --mode=none; return the counter after checking the lines around it. */
+/* Run --lesson=002b -v --mode=none ARGS...; return the counter after
+ * checking the lines around it. */
 static long
 run_without_lock(const char *const *args, long expected)
 {
@@ -209,8 +316,9 @@ run_without_lock(const char *const *args, long expected)
 
 Test(shared_counter, none_never_exceeds_expected, .timeout = 30)
 {
-    const char *const lesson[] = { "--mode=none", NULL };
-    const char *const more[] = { "--mode=none", "-w", "4", "--increments=200000", NULL };
+    const char *const lesson[] = { "--lesson=002b", "-v", "--mode=none", NULL };
+    const char *const more[] = { "--lesson=002b", "-v", "--mode=none", "-w", "4",
+                                 "--increments=200000", NULL };
 
     /* Lost updates may or may not happen; more than expected never can. */
     for (int i = 0; i < 10; i++) {
@@ -219,6 +327,67 @@ Test(shared_counter, none_never_exceeds_expected, .timeout = 30)
         cr_assert(counter >= 1 && counter <= 300000, "counter %ld", counter);
         counter = run_without_lock(more, 800000);
         cr_assert(counter >= 1 && counter <= 800000, "counter %ld", counter);
+    }
+}
+
+/* Lesson 002 with --mode=none: its one line, with whatever count the race
+ * left; -v adds the expected total and the updates lost. */
+Test(shared_counter, lesson_002_without_lock, .timeout = 30)
+{
+    for (int i = 0; i < 5; i++) {
+        CpRun *run = cp_test_run("sync/shared_counter", "--mode=none", NULL);
+        long counter, lost;
+
+        cp_test_assert_ok(run);
+        cr_assert_eq(run->n_lines, 1, "output: %s", run->out);
+        cr_assert_eq(sscanf(run->lines[0], "Final counter value: %ld", &counter), 1, "%s",
+                     run->lines[0]);
+        cr_assert(counter >= 1 && counter <= 500000, "counter %ld", counter);
+        cp_run_free(run);
+
+        run = cp_test_run("sync/shared_counter", "--mode=none", "-v", NULL);
+        cp_test_assert_ok(run);
+        cr_assert_eq(run->n_lines, 3, "output: %s", run->out);
+        cr_assert_eq(sscanf(run->lines[0], "Final counter value: %ld", &counter), 1, "%s",
+                     run->lines[0]);
+        cr_assert_str_eq(run->lines[1], "Expected: 500000");
+        cr_assert_eq(sscanf(run->lines[2], "Lost updates: %ld", &lost), 1, "%s", run->lines[2]);
+        cr_assert_eq(lost, 500000 - counter);
+        cp_run_free(run);
+    }
+}
+
+/* Lesson 002b "Threading with Shared Data": 3 threads x 100000 under a
+ * lock, then 3 without, and print(f"Counter with lock: {counter}"),
+ * print(f"Counter without lock: {counter_no_lock}"),
+ * print(f"Expected: 300000"); the title is not printed.  The unlocked
+ * count may lose updates, never gain any. */
+Test(shared_counter, lesson_002b, .timeout = 30)
+{
+    for (int i = 0; i < 5; i++) {
+        CpRun *run = cp_test_run("sync/shared_counter", "--lesson=002b", NULL);
+        long counter, lost;
+
+        cp_test_assert_ok(run);
+        cr_assert_eq(run->n_lines, 3, "output: %s", run->out);
+        cr_assert_str_eq(run->lines[0], "Counter with lock: 300000");
+        cr_assert_eq(sscanf(run->lines[1], "Counter without lock: %ld", &counter), 1, "%s",
+                     run->lines[1]);
+        cr_assert(counter >= 1 && counter <= 300000, "counter %ld", counter);
+        cr_assert_str_eq(run->lines[2], "Expected: 300000");
+        cp_run_free(run);
+
+        /* -v adds the updates lost, after the lesson's lines. */
+        run = cp_test_run("sync/shared_counter", "--lesson=002b", "-v", NULL);
+        cp_test_assert_ok(run);
+        cr_assert_eq(run->n_lines, 4, "output: %s", run->out);
+        cr_assert_str_eq(run->lines[0], "Counter with lock: 300000");
+        cr_assert_eq(sscanf(run->lines[1], "Counter without lock: %ld", &counter), 1, "%s",
+                     run->lines[1]);
+        cr_assert_str_eq(run->lines[2], "Expected: 300000");
+        cr_assert_eq(sscanf(run->lines[3], "Lost updates: %ld", &lost), 1, "%s", run->lines[3]);
+        cr_assert_eq(lost, 300000 - counter);
+        cp_run_free(run);
     }
 }
 #endif
@@ -243,6 +412,10 @@ Test(shared_counter, rejects_bad_input, .timeout = 30)
 
     run = cp_test_run("sync/shared_counter", "none", NULL);
     cp_test_assert_usage_error(run, "'none'");
+    cp_run_free(run);
+
+    run = cp_test_run("sync/shared_counter", "--lesson=003", NULL);
+    cp_test_assert_usage_error(run, "'003'");
     cp_run_free(run);
 }
 
@@ -302,6 +475,45 @@ Test(inc_dec_counter, lesson_count_quiet, .timeout = 30)
     cp_run_free(run);
 }
 
+/* -v ends with how often each value was read: values in 0..threads-1,
+ * one read per increment/decrement pair, so the counts add up. */
+static void
+assert_values_read(const char *line, int threads, long reads)
+{
+    const char *p = line + strlen("Values read:");
+    long total = 0;
+
+    cr_assert(g_str_has_prefix(line, "Values read: "), "%s", line);
+    while (*p != '\0') {
+        int v, used = 0;
+        long times;
+
+        cr_assert_eq(sscanf(p, "%*[ ,]%d (%ld times)%n", &v, &times, &used), 2, "%s", line);
+        cr_assert(used > 0 && v >= 0 && v < threads && times > 0, "%s", line);
+        total += times;
+        p += used;
+    }
+    cr_assert_eq(total, reads, "%s: %ld reads, not %ld", line, total, reads);
+}
+
+Test(inc_dec_counter, verbose_counts_the_values, .timeout = 30)
+{
+    CpRun *run = cp_test_run("sync/inc_dec_counter", "--quiet", "-v", NULL);
+
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, 2, "output: %.200s", run->out);
+    cr_assert_str_eq(run->lines[0], "Final Shared Variable: 0");
+    assert_values_read(run->lines[1], 4, 400000);
+    cp_run_free(run);
+
+    run = cp_test_run("sync/inc_dec_counter", "-v", "-w", "3", "-n", "200", NULL);
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, 602);
+    cr_assert_str_eq(run->lines[600], "Final Shared Variable: 0");
+    assert_values_read(run->lines[601], 3, 600);
+    cp_run_free(run);
+}
+
 Test(inc_dec_counter, rejects_bad_input, .timeout = 30)
 {
     CpRun *run = cp_test_run("sync/inc_dec_counter", "--iterations=0", NULL);
@@ -314,6 +526,10 @@ Test(inc_dec_counter, rejects_bad_input, .timeout = 30)
 
     run = cp_test_run("sync/inc_dec_counter", "--workers=1025", NULL);
     cp_test_assert_usage_error(run, "'1025'");
+    cp_run_free(run);
+
+    run = cp_test_run("sync/inc_dec_counter", "--lesson=001", NULL);
+    cp_test_assert_usage_error(run, "--lesson");
     cp_run_free(run);
 }
 
@@ -364,8 +580,17 @@ Test(locked_file_writer, one_line_per_thread, .timeout = 30)
     /* A second run replaces the file, with more threads. */
     run = cp_test_run("sync/locked_file_writer", "-w", "8", "-o", path, NULL);
     cp_test_assert_ok(run);
+    cr_assert_str_empty(run->out);
     assert_results_file(path, 8);
     cp_run_free(run);
+
+    /* -v says what it wrote, and where. */
+    char *wrote = g_strdup_printf("Wrote 2 lines to %s", path);
+    run = cp_test_run("sync/locked_file_writer", "-v", "-w", "2", "-o", path, NULL);
+    cp_test_assert_lines(run, (const char *const[]) { wrote, NULL });
+    assert_results_file(path, 2);
+    cp_run_free(run);
+    g_free(wrote);
 
     cr_assert_eq(g_unlink(path), 0);
     cr_assert_eq(g_rmdir(dir), 0);
@@ -412,6 +637,10 @@ Test(locked_file_writer, rejects_bad_input, .timeout = 30)
 
     run = cp_test_run("sync/locked_file_writer", "--workers=zero", NULL);
     cp_test_assert_usage_error(run, "zero");
+    cp_run_free(run);
+
+    run = cp_test_run("sync/locked_file_writer", "--lesson=001", NULL);
+    cp_test_assert_usage_error(run, "--lesson");
     cp_run_free(run);
 
     cr_assert_eq(g_rmdir(dir), 0);

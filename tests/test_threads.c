@@ -64,12 +64,45 @@ Test(factorial_threads, rejects_unknown_option, .timeout = 20)
     cp_run_free(run);
 }
 
+/* One lesson only: --lesson is no option of this program. */
+Test(factorial_threads, rejects_lesson, .timeout = 20)
+{
+    CpRun *run = cp_test_run("threads/factorial_threads", "--lesson=002", NULL);
+
+    cp_test_assert_usage_error(run, "--lesson");
+    cp_run_free(run);
+}
+
 Test(factorial_threads, help, .timeout = 20)
 {
     cp_test_assert_help("threads/factorial_threads");
 }
 
-/* numbers_letters: each thread's lines in its own order, the last line last. */
+/* numbers_letters: each thread's lines in its own order, once each, and
+ * the last line last; `extra` more lines after it (what -v adds). */
+static void
+assert_numbers_letters_lines(const CpRun *run, const char *const own_order[2][5],
+                             const char *last, guint extra)
+{
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, 11 + extra, "%s", run->out);
+    for (int t = 0; t < 2; t++) {
+        int at = -1;
+
+        for (int i = 0; i < 5; i++) {
+            int found = cp_test_find_line(run, own_order[t][i], 0);
+
+            cr_assert(found >= 0 && found < 10, "missing: %s", own_order[t][i]);
+            cr_assert(found > at, "out of order: %s", own_order[t][i]);
+            cr_assert_eq(cp_test_find_line(run, own_order[t][i], found + 1), -1,
+                         "twice: %s", own_order[t][i]);
+            at = found;
+        }
+    }
+    cr_assert_str_eq(run->lines[10], last);
+}
+
+/* Lesson 000 "Threading": range(5) and 'ABCDE', bare. */
 static void
 assert_numbers_letters(const CpRun *run)
 {
@@ -78,22 +111,7 @@ assert_numbers_letters(const CpRun *run)
         { "A", "B", "C", "D", "E" },
     };
 
-    cp_test_assert_ok(run);
-    cr_assert_eq(run->n_lines, 11, "%s", run->out);
-    for (int t = 0; t < 2; t++) {
-        int at = -1;
-
-        for (int i = 0; i < 5; i++) {
-            int found = cp_test_find_line(run, own_order[t][i], 0);
-
-            cr_assert(found >= 0, "missing: %s", own_order[t][i]);
-            cr_assert(found > at, "out of order: %s", own_order[t][i]);
-            cr_assert_eq(cp_test_find_line(run, own_order[t][i], found + 1), -1,
-                         "twice: %s", own_order[t][i]);
-            at = found;
-        }
-    }
-    cr_assert_str_eq(run->lines[10], "Both threads have finished executing.");
+    assert_numbers_letters_lines(run, own_order, "Both threads have finished executing.", 0);
 }
 
 Test(numbers_letters, lesson_output, .timeout = 20)
@@ -101,6 +119,42 @@ Test(numbers_letters, lesson_output, .timeout = 20)
     CpRun *run = cp_test_run("threads/numbers_letters", NULL);
 
     assert_numbers_letters(run);
+    cp_run_free(run);
+}
+
+/* Lesson 004 §2: print(f"Number: {i}") for i in range(1, 6), and
+ * print(f"Letter: {letter}"), then print("Threads completed."). */
+Test(numbers_letters, lesson_004, .timeout = 20)
+{
+    static const char *const own_order[2][5] = {
+        { "Number: 1", "Number: 2", "Number: 3", "Number: 4", "Number: 5" },
+        { "Letter: A", "Letter: B", "Letter: C", "Letter: D", "Letter: E" },
+    };
+    CpRun *run = cp_test_run("threads/numbers_letters", "--lesson=004", NULL);
+
+    assert_numbers_letters_lines(run, own_order, "Threads completed.", 0);
+    cp_run_free(run);
+
+    run = cp_test_run("threads/numbers_letters", "--lesson", "000", NULL);
+    assert_numbers_letters(run);
+    cp_run_free(run);
+}
+
+/* -v adds the scale note and how long the run took, after the lesson's
+ * lines: about 5 waits, in lesson seconds. */
+Test(numbers_letters, verbose_adds_the_time, .timeout = 20)
+{
+    static const char *const own_order[2][5] = {
+        { "0", "1", "2", "3", "4" },
+        { "A", "B", "C", "D", "E" },
+    };
+    CpRun *run = cp_test_run("threads/numbers_letters", "-v", NULL);
+    double took;
+
+    assert_numbers_letters_lines(run, own_order, "Both threads have finished executing.", 2);
+    cr_assert_str_eq(run->lines[11], "(lesson seconds; ran at time scale 0.01)");
+    cr_assert_eq(sscanf(run->lines[12], "Took %lf seconds", &took), 1, "%s", run->lines[12]);
+    cr_assert(took >= 5 * 0.99, "%s", run->lines[12]);
     cp_run_free(run);
 }
 
@@ -126,6 +180,10 @@ Test(numbers_letters, rejects_bad_input, .timeout = 20)
 
     run = cp_test_run("threads/numbers_letters", "--time-scale=fast", NULL);
     cp_test_assert_usage_error(run, "'fast'");
+    cp_run_free(run);
+
+    run = cp_test_run("threads/numbers_letters", "--lesson=003", NULL);
+    cp_test_assert_usage_error(run, "'003'");
     cp_run_free(run);
 }
 
@@ -164,6 +222,10 @@ Test(thread_class, rejects_bad_input, .timeout = 20)
     run = cp_test_run("threads/thread_class", "--workers=3", NULL);
     cp_test_assert_usage_error(run, "--workers");
     cp_run_free(run);
+
+    run = cp_test_run("threads/thread_class", "--lesson=004", NULL);
+    cp_test_assert_usage_error(run, "--lesson");
+    cp_run_free(run);
 }
 
 Test(thread_class, help, .timeout = 20)
@@ -171,15 +233,18 @@ Test(thread_class, help, .timeout = 20)
     cp_test_assert_help("threads/thread_class");
 }
 
-/* worker_threads: every "Worker Thread-k starting" once, then its
- * "Worker Thread-k finished after D s" once, D in 1..3; the last line last.
- * Stores each worker's D in durations[k - 1] and the line where it
- * finished in finished_at[k - 1]. */
+/* worker_threads -v: after the scale note, every "Worker Thread-k
+ * starting" once, then its "Worker Thread-k finished after D s" once, D in
+ * 1..3; the last line last.  Stores each worker's D in durations[k - 1]
+ * and the line where it finished in finished_at[k - 1]. */
 static void
-parse_worker_threads(const CpRun *run, int workers, double *durations, int *finished_at)
+parse_worker_threads_last(const CpRun *run, int workers, double *durations, int *finished_at,
+                          const char *last)
 {
     cp_test_assert_ok(run);
-    cr_assert_eq(run->n_lines, (guint) (2 * workers + 1), "%s", run->out);
+    cr_assert_eq(run->n_lines, (guint) (2 * workers + 2), "%s", run->out);
+    cr_assert(g_str_has_prefix(run->lines[0], "(lesson seconds; ran at time scale "), "%s",
+              run->lines[0]);
     cr_assert_eq(cp_test_count_prefix(run, "Worker Thread-"), (guint) (2 * workers));
     for (int k = 1; k <= workers; k++) {
         char *starting = g_strdup_printf("Worker Thread-%d starting", k);
@@ -205,12 +270,54 @@ parse_worker_threads(const CpRun *run, int workers, double *durations, int *fini
         g_free(starting);
         g_free(prefix);
     }
-    cr_assert_str_eq(run->lines[2 * workers], "All threads completed");
+    cr_assert_str_eq(run->lines[2 * workers + 1], last);
 }
 
+static void
+parse_worker_threads(const CpRun *run, int workers, double *durations, int *finished_at)
+{
+    parse_worker_threads_last(run, workers, durations, finished_at, "All threads completed");
+}
+
+/* Without -v, the lesson's lines only: each worker starts once and
+ * finishes once, after it started ("Worker Thread-k finished", nothing
+ * after it), and the last line is last. */
+static void
+assert_worker_threads_lesson(const CpRun *run, int workers, const char *last)
+{
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, (guint) (2 * workers + 1), "%s", run->out);
+    for (int k = 1; k <= workers; k++) {
+        char *starting = g_strdup_printf("Worker Thread-%d starting", k);
+        char *finished = g_strdup_printf("Worker Thread-%d finished", k);
+        int s = cp_test_find_line(run, starting, 0);
+        int f = cp_test_find_line(run, finished, 0);
+
+        cr_assert(s >= 0, "missing: %s", starting);
+        cr_assert(f >= 0, "missing: %s", finished);
+        cr_assert(s < f, "%s after %s", starting, finished);
+        cr_assert_eq(cp_test_find_line(run, starting, s + 1), -1, "twice: %s", starting);
+        cr_assert_eq(cp_test_find_line(run, finished, f + 1), -1, "twice: %s", finished);
+        g_free(starting);
+        g_free(finished);
+    }
+    cr_assert_str_eq(run->lines[2 * workers], last);
+}
+
+/* Lesson 002 §2 "Basic threading": three workers, then
+ * print("All threads completed"); the title is not printed. */
 Test(worker_threads, lesson_output, .timeout = 20)
 {
     CpRun *run = cp_test_run("threads/worker_threads", NULL);
+
+    assert_worker_threads_lesson(run, 3, "All threads completed");
+    cp_run_free(run);
+}
+
+/* -v: the sleeps on the "finished" lines, in lesson seconds. */
+Test(worker_threads, verbose_output, .timeout = 20)
+{
+    CpRun *run = cp_test_run("threads/worker_threads", "-v", NULL);
     double durations[3];
     int finished_at[3];
 
@@ -218,13 +325,40 @@ Test(worker_threads, lesson_output, .timeout = 20)
     cp_run_free(run);
 }
 
+/* Lesson 002b "Basic Threading Example": args=(f"Thread-{i+1}", 2), then
+ * print("All threads completed!"); the title lines are not printed. */
+Test(worker_threads, lesson_002b, .timeout = 20)
+{
+    CpRun *run = cp_test_run("threads/worker_threads", "--lesson=002b", NULL);
+
+    assert_worker_threads_lesson(run, 3, "All threads completed!");
+    cp_run_free(run);
+
+    /* Every sleep is the lesson's 2 s. */
+    run = cp_test_run("threads/worker_threads", "--lesson=002b", "-v", "-w", "4", NULL);
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, 10, "%s", run->out);
+    for (int k = 1; k <= 4; k++) {
+        char *finished = g_strdup_printf("Worker Thread-%d finished after 2.00 s", k);
+
+        cr_assert(cp_test_has_line(run, finished), "missing: %s", finished);
+        g_free(finished);
+    }
+    cr_assert_str_eq(run->lines[9], "All threads completed!");
+    cp_run_free(run);
+}
+
 Test(worker_threads, more_workers, .timeout = 20)
 {
-    CpRun *run = cp_test_run("threads/worker_threads", "-w", "6", NULL);
+    CpRun *run = cp_test_run("threads/worker_threads", "-v", "-w", "6", NULL);
     double durations[6];
     int finished_at[6];
 
     parse_worker_threads(run, 6, durations, finished_at);
+    cp_run_free(run);
+
+    run = cp_test_run("threads/worker_threads", "-w", "6", NULL);
+    assert_worker_threads_lesson(run, 6, "All threads completed");
     cp_run_free(run);
 }
 
@@ -232,14 +366,14 @@ Test(worker_threads, seed_repeats_the_sleeps, .timeout = 20)
 {
     double first[3], second[3], other[3];
     int finished_at[3];
-    CpRun *run = cp_test_run("threads/worker_threads", "--seed=7", NULL);
+    CpRun *run = cp_test_run("threads/worker_threads", "-v", "--seed=7", NULL);
 
     parse_worker_threads(run, 3, first, finished_at);
     cp_run_free(run);
-    run = cp_test_run("threads/worker_threads", "--seed=7", NULL);
+    run = cp_test_run("threads/worker_threads", "-v", "--seed=7", NULL);
     parse_worker_threads(run, 3, second, finished_at);
     cp_run_free(run);
-    run = cp_test_run("threads/worker_threads", "--seed=8", NULL);
+    run = cp_test_run("threads/worker_threads", "-v", "--seed=8", NULL);
     parse_worker_threads(run, 3, other, finished_at);
     cp_run_free(run);
     for (int k = 0; k < 3; k++)
@@ -259,7 +393,7 @@ Test(worker_threads, finish_order_follows_sleeps, .timeout = 20)
     int compared = 0;
 
     for (gsize r = 0; r < G_N_ELEMENTS(seeds); r++) {
-        CpRun *run = cp_test_run("threads/worker_threads", "-w", "4", seeds[r],
+        CpRun *run = cp_test_run("threads/worker_threads", "-v", "-w", "4", seeds[r],
                                  "--time-scale=0.1", NULL);
         double durations[4];
         int finished_at[4];
@@ -301,9 +435,49 @@ Test(worker_threads, rejects_bad_input, .timeout = 20)
     run = cp_test_run("threads/worker_threads", "3", NULL);
     cp_test_assert_usage_error(run, "'3'");
     cp_run_free(run);
+
+    run = cp_test_run("threads/worker_threads", "--lesson=003", NULL);
+    cp_test_assert_usage_error(run, "'003'");
+    cp_run_free(run);
 }
 
 Test(worker_threads, help, .timeout = 20)
 {
     cp_test_assert_help("threads/worker_threads");
+}
+
+/* two_threads: lesson 003 "2. Multithreading": task1 and task2 print one
+ * line each, in either order, and nothing else. */
+Test(two_threads, lesson_output, .timeout = 20)
+{
+    for (int i = 0; i < 5; i++) {
+        CpRun *run = cp_test_run("threads/two_threads", NULL);
+
+        cp_test_assert_ok(run);
+        cr_assert_eq(run->n_lines, 2, "%s", run->out);
+        cr_assert(cp_test_has_line(run, "Task 1 is running"), "%s", run->out);
+        cr_assert(cp_test_has_line(run, "Task 2 is running"), "%s", run->out);
+        cp_run_free(run);
+    }
+}
+
+Test(two_threads, rejects_bad_input, .timeout = 20)
+{
+    CpRun *run = cp_test_run("threads/two_threads", "3", NULL);
+    cp_test_assert_usage_error(run, "'3'");
+    cp_run_free(run);
+
+    /* Nothing to wait for, so nothing to scale; one lesson, so no --lesson. */
+    run = cp_test_run("threads/two_threads", "--time-scale=0.5", NULL);
+    cp_test_assert_usage_error(run, "--time-scale");
+    cp_run_free(run);
+
+    run = cp_test_run("threads/two_threads", "--lesson=003", NULL);
+    cp_test_assert_usage_error(run, "--lesson");
+    cp_run_free(run);
+}
+
+Test(two_threads, help, .timeout = 20)
+{
+    cp_test_assert_help("threads/two_threads");
 }

@@ -4,7 +4,8 @@
  *
  * Ports lesson 002 §4 "Async with asyncio.gather" and "Async with
  * asyncio.create_task": fetch_data(url) waits random.uniform(0.5, 2.0)
- * seconds and returns "Data from <url>"; three fetches are gathered.  Each
+ * seconds and returns "Data from <url>"; three fetches are gathered.  It
+ * prints the two demos' result lines; their titles come with -v.  Each
  * fetch here is cp_loop_fetch_async(), an operation in GIO's async shape,
  * started in a cp_loop group that keeps one result slot per fetch, in
  * submission order; the gather completes when every slot is filled.
@@ -14,12 +15,12 @@
  * asyncio.create_task() to start it at once.  A GIO _async() call always
  * starts its work at once, so in C both sections are the same code.
  *
- * Usage:   gather [--seed=N] [--time-scale=F]
+ * Usage:   gather [--seed=N] [-v] [--time-scale=F]
  *
  * Look for: results in the order of the URLs whatever order the fetches
- * end in, and the "Took" line: each gather lasts about as long as its
- * longest fetch, not the sum of the three.  The durations are random;
- * --seed=N makes them the same on every run.
+ * end in, and, with -v, the "Took" line (in lesson seconds): each gather
+ * lasts about as long as its longest fetch, not the sum of the three.  The
+ * durations are random; --seed=N makes them the same on every run.
  *
  * See also: async/async_tasks.c, async/as_completed.c (results in the order
  * they end), async/timeout.c.
@@ -38,6 +39,8 @@
 
 #define N_FETCHES 3
 
+static gboolean verbose;   /* -v: the demos' titles and the "Took" lines */
+
 /* One section of the lesson: gather three fetches, print their results. */
 static gboolean
 gather_fetches(const char *title, const char *label, const char *const urls[N_FETCHES],
@@ -52,7 +55,8 @@ gather_fetches(const char *title, const char *label, const char *const urls[N_FE
     gboolean in_order = TRUE;
     char *list;
 
-    printf("%s\n", title);
+    if (verbose)
+        printf("%s\n", title);
     start = cp_time_now();
     for (int i = 0; i < N_FETCHES; i++)
         fetches[i].url = urls[i];
@@ -79,8 +83,9 @@ gather_fetches(const char *title, const char *label, const char *const urls[N_FE
     }
     list = cp_format_str_list(values, N_FETCHES);
     printf("%s%s\n", label, list);
-    printf("Took %.2f s, about the longest fetch (%.2f s), not the sum of all three (%.2f s)\n",
-           took, longest, sum);
+    if (verbose)
+        printf("Took %.2f s, about the longest fetch (%.2f s), not the sum of all three (%.2f s)\n",
+               took, longest, sum);
 
     g_free(list);
     g_object_unref(result);
@@ -106,12 +111,16 @@ main(int argc, char *argv[])
         .summary = "Gather simulated fetches of random length on one event loop.",
         .entries = entries,
         .waits = TRUE,
+        .verbose = &verbose,
     });
     rng = cp_options_rand_new(seed_text);
     g_free(seed_text);
 
+    if (verbose)
+        cp_time_print_scale_note();   /* the "Took" lines are in lesson seconds */
     ok = gather_fetches("Async with asyncio.gather:", "Gathered results: ", gather_urls, rng);
-    printf("\n");
+    if (verbose)
+        printf("\n");
     ok = gather_fetches("Async with asyncio.create_task:", "Task results: ", task_urls, rng) && ok;
 
     g_rand_free(rng);

@@ -1,23 +1,29 @@
 /* SPDX-License-Identifier: 0BSD */
 /* greet.c: three greetings wait at the same time on one event loop.
  *
- * Ports lesson 001 "Concurrency Example using asyncio" (async def greet,
- * asyncio.gather, asyncio.run); lesson 003's task1/task2 is the same
- * program with two tasks.  Each greeting prints "Hello", waits one second,
- * and prints "Goodbye".  In C the coroutine becomes an operation in GIO's
- * async shape: greet_async() prints Hello, starts a timer on the GMainLoop
- * and returns at once; when the timer fires, the loop calls greet_slept(),
- * the part after the `await`, which prints Goodbye.  No thread is ever
- * blocked, and there is only one thread: while one greeting waits, the
- * loop runs the others.
+ * Ports lesson 001 "Concurrency Example using asyncio" (the default: async
+ * def greet, asyncio.gather, asyncio.run) and lesson 003 "4. Asynchronous
+ * Programming" (--lesson=003: task1 and task2, the same program with two
+ * tasks and other words).  Each greeting prints "Hello", waits one second,
+ * and prints "Goodbye"; lesson 003's tasks print "Task 1 is running" and,
+ * one second later, "Task 1 is complete".  In C the coroutine becomes an
+ * operation in GIO's async shape: greet_async() prints its first line,
+ * starts a timer on the GMainLoop and returns at once; when the timer
+ * fires, the loop calls greet_slept(), the part after the `await`, which
+ * prints the second.  No thread is ever blocked, and there is only one
+ * thread: while one greeting waits, the loop runs the others.  (Lesson
+ * 003's cell ends with a top-level `await main()`, which runs only in
+ * Jupyter; its commented-out asyncio.run(main()) version, which runs as a
+ * script, prints the same 4 lines.)
  *
- * Usage:   greet [--sequential] [--time-scale=F] [NAME...]
- *          (default: Alice Bob Charlie)
+ * Usage:   greet [--lesson=001|003] [--sequential] [-v] [--time-scale=F] [NAME...]
+ *          (default: Alice Bob Charlie; lesson 003: 1 2)
  *
  * Look for: the three Hellos, then, one second later, the three Goodbyes:
- * the whole run takes one wait, not three.  --sequential starts each
- * greeting only when the one before has ended (three `await greet(...)`
- * instead of one gather): Hello/Goodbye pairs, and three seconds.
+ * the whole run takes one wait, not three (-v prints how long it took, in
+ * lesson seconds).  --sequential starts each greeting only when the one
+ * before has ended (three `await greet(...)` instead of one gather):
+ * Hello/Goodbye pairs, and three seconds.
  *
  * See also: async/async_tasks.c and async/gather.c, which collect results
  * with cp_loop's groups; threads/numbers_letters.c, the overlap with threads.
@@ -28,26 +34,33 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cp_loop.h"
 #include "cp_options.h"
+#include "cp_time.h"
 
 /* Only the loop's one thread touches these: no lock. */
 static GMainLoop *loop;
 static char **names;
 static int n_names, n_started, n_finished;
 static gboolean sequential;
+static gboolean lesson_003;   /* task1/task2's words instead of greet's */
 
 static void greet_slept(GObject *source, GAsyncResult *result, gpointer user_data);
 
-/* async def greet(name): say hello, then await a one-second sleep. */
+/* async def greet(name): say hello, then await a one-second sleep.
+ * (Lesson 003: async def task1(): print "running", await, "complete".) */
 static void
 greet_async(const char *name, GAsyncReadyCallback callback, gpointer user_data)
 {
     GTask *task = g_task_new(NULL, NULL, callback, user_data);
 
     g_task_set_task_data(task, (gpointer) name, NULL);
-    printf("Hello, %s!\n", name);
+    if (lesson_003)
+        printf("Task %s is running\n", name);
+    else
+        printf("Hello, %s!\n", name);
     /* await asyncio.sleep(1): start a timer, give the loop back. */
     cp_loop_sleep_async(1.0, NULL, greet_slept, task);
 }
@@ -61,7 +74,12 @@ greet_slept(GObject *source, GAsyncResult *result, gpointer user_data)
 
     (void) source;
     if (cp_loop_sleep_finish(result, &error)) {
-        printf("Goodbye, %s!\n", (const char *) g_task_get_task_data(task));
+        const char *name = g_task_get_task_data(task);
+
+        if (lesson_003)
+            printf("Task %s is complete\n", name);
+        else
+            printf("Goodbye, %s!\n", name);
         g_task_return_boolean(task, TRUE);
     } else {
         g_task_return_error(task, error);
@@ -99,25 +117,43 @@ int
 main(int argc, char *argv[])
 {
     static char *lesson_names[] = { "Alice", "Bob", "Charlie" };
+    static char *lesson_003_names[] = { "1", "2" };
+    gboolean verbose = FALSE;
+    const char *lesson;
+    double start;
     GOptionEntry entries[] = {
         { "sequential", 's', 0, G_OPTION_ARG_NONE, &sequential,
-          "Greet one after another instead of all at once", NULL },
+          "Greet one after another (default: all at once, as the lesson's gather)", NULL },
         G_OPTION_ENTRY_NULL
     };
 
     cp_options_parse(&argc, &argv, &(CpOptions) {
         .inputs = "[NAME...]",
-        .inputs_default = "Alice Bob Charlie (the lesson's)",
+        .inputs_default = "Alice Bob Charlie (lesson 001's); 1 2 (lesson 003's)",
         .summary = "Greet everyone at once on one event loop: hello, wait 1 s, goodbye.",
         .entries = entries,
         .waits = TRUE,
+        .verbose = &verbose,
+        .lessons = "001 003", .lesson = &lesson,
     });
-    names = argc > 1 ? argv + 1 : lesson_names;
-    n_names = argc > 1 ? argc - 1 : (int) G_N_ELEMENTS(lesson_names);
+    lesson_003 = strcmp(lesson, "003") == 0;
+    if (argc > 1) {
+        names = argv + 1;
+        n_names = argc - 1;
+    } else if (lesson_003) {
+        names = lesson_003_names;
+        n_names = (int) G_N_ELEMENTS(lesson_003_names);
+    } else {
+        names = lesson_names;
+        n_names = (int) G_N_ELEMENTS(lesson_names);
+    }
     for (int i = 0; i < n_names; i++)
         if (names[i][0] == '\0')
             cp_options_fail("name '' is empty");
 
+    if (verbose)
+        cp_time_print_scale_note();   /* the "Took" line is in lesson seconds */
+    start = cp_time_now();
     loop = g_main_loop_new(NULL, FALSE);
     /* Start every greeting now: none waits for another.  Sequential: the
      * first only; greet_done() starts the next. */
@@ -131,6 +167,14 @@ main(int argc, char *argv[])
     if (n_finished != n_names) {
         fprintf(stderr, "greet: %d of %d greetings ended\n", n_finished, n_names);
         return EXIT_FAILURE;
+    }
+    if (verbose) {
+        if (sequential)
+            printf("Took %.2f s: the %d one-second waits ran one after another\n",
+                   cp_time_since_unscaled(start), n_names);
+        else
+            printf("Took %.2f s: the %d one-second waits overlapped (one after another: %d s)\n",
+                   cp_time_since_unscaled(start), n_names, n_names);
     }
     return EXIT_SUCCESS;
 }

@@ -8,13 +8,16 @@
  * a GError (the lesson's ValueError("Task failed!")), the other returns
  * "Normal task completed" after 1 s.  The gather keeps every task's
  * outcome, value or error, in its slot, in submission order; the loop over
- * the slots is the lesson's `isinstance(result, Exception)` test.
+ * the slots is the lesson's `isinstance(result, Exception)` test.  The
+ * demo's title, "Async with asyncio.gather and return_exceptions:", comes
+ * with -v.
  *
- * Usage:   return_exceptions [--time-scale=F]
+ * Usage:   return_exceptions [-v] [--time-scale=F]
  *
  * Look for: "Task 0 failed: Task failed!" and "Task 1 succeeded: Normal
  * task completed", in that order, after one second: the failure at 0.5 s
- * did not cut the gather short.  (Without return_exceptions the gather
+ * did not cut the gather short (-v prints how long it took, in lesson
+ * seconds).  (Without return_exceptions the gather
  * itself fails with the first error; cp_loop's then cancels the other
  * tasks, as asyncio.TaskGroup does.)
  *
@@ -29,6 +32,7 @@
 
 #include "cp_loop.h"
 #include "cp_options.h"
+#include "cp_time.h"
 
 /* The error domain of this program's errors; ValueError is its one code. */
 #define VALUE_ERROR value_error_quark()
@@ -96,13 +100,20 @@ main(int argc, char *argv[])
 {
     GAsyncResult *result = NULL;
     GError *error = NULL;
+    gboolean verbose = FALSE;
+    double start;
 
     cp_options_parse(&argc, &argv, &(CpOptions) {
         .summary = "Gather two tasks, one of which fails: the error comes back as a value.",
         .waits = TRUE,
+        .verbose = &verbose,
     });
 
-    printf("Async with asyncio.gather and return_exceptions:\n");
+    if (verbose) {
+        cp_time_print_scale_note();   /* the "Took" line is in lesson seconds */
+        printf("Async with asyncio.gather and return_exceptions:\n");
+    }
+    start = cp_time_now();
     CpLoopGroup *tasks = cp_loop_group_new(g_free);
     cp_loop_group_start(tasks, task_with_exception_async, NULL);
     cp_loop_group_start(tasks, normal_task_async, NULL);
@@ -122,6 +133,9 @@ main(int argc, char *argv[])
         else
             printf("Task %u failed: %s\n", i, cp_loop_group_error(tasks, i)->message);
     }
+    if (verbose)
+        printf("Took %.2f s, as long as the normal task (1 s): the failure at 0.5 s "
+               "did not end the gather\n", cp_time_since_unscaled(start));
 
     /* The lesson's outcome: the first failed, the second was not disturbed. */
     gboolean as_expected = cp_loop_group_state(tasks, 0) == CP_LOOP_FAILED

@@ -2,27 +2,38 @@
 /* concurrency_vs_parallelism.c: waits overlap in threads and in processes;
  * computing goes faster only with more cores.
  *
- * Ports lesson 002 §1 "Concurrency vs Parallelism".  Three simulated I/O
- * waits of one second each run in sequence, in three threads and in three
- * processes.  Then the CPU-bound sum of i*i for i < n runs in sequence and
- * split in four chunks over four threads and over four processes, and the
- * speedups are printed.  Each figure times the whole run, starting and
- * joining the workers included, as the lesson's timed blocks do; the
- * three CPU-bound figures are measured in turns, so that a busy spell of
- * the machine hits them alike.  common/cp_bench.c has the runners
- * (pthread_create/join, fork/waitpid), shared by every benchmark.
+ * Ports lesson 002 §1 "Concurrency vs Parallelism" and prints its 23 lines.
+ * Three simulated I/O waits of one second each run in sequence, in three
+ * threads and in three processes.  Then the CPU-bound sum of i*i for i < n
+ * runs in sequence and split in four chunks over four threads and over
+ * four processes, and the speedups are printed.  Each figure times the
+ * whole run, starting and joining the workers included, as the lesson's
+ * timed blocks do, and is the median of --repeat runs after a warm-up run;
+ * the three CPU-bound figures are measured in turns, so that a busy spell
+ * of the machine hits them alike.  The waits' times are in lesson seconds
+ * (divided by the time scale), so a run at --time-scale=0.01 still prints
+ * about "Sequential time: 3.00 seconds".  common/cp_bench.c has the
+ * runners (pthread_create/join, fork/waitpid), shared by every benchmark.
  *
- * Usage:   concurrency_vs_parallelism [--repeat=N] [--size=N] [--csv]
+ * Usage:   concurrency_vs_parallelism [-v] [--repeat=N] [--size=N] [--time-scale=F]
+ *          concurrency_vs_parallelism --csv [--repeat=N] [--size=N] [--time-scale=F]
+ *
+ * -v adds what C measures beyond the lesson's lines: the cores, how each
+ * figure is taken, n, the time scale, a "±" half spread after each time,
+ * "*" on the CPU-bound lines with more workers than cores and a footnote.
+ * --csv prints every figure in the shared CSV format (real seconds) that
+ * `make bench` reads, instead of the lesson's lines.
  *
  * Look for: the three waits take 3 seconds in sequence and 1 second in
  * threads or in processes: a waiting task needs no core, so taking turns
  * (concurrency) is enough.  The CPU-bound work goes as many times faster
- * as there are cores (lines marked * have more workers than cores), with
- * threads as with processes.  In the lesson's Python, the threading line
- * stays near 1.00x: the GIL lets one thread at a time run Python code, and
- * only processes compute in parallel.  C threads have no such lock (see
- * bench/gil_demo.c for what one would do).  The lesson's n = 10^6 takes a
- * millisecond in C, so n is calibrated to about 0.5 s of sequential work.
+ * as there are cores (with -v, lines marked * have more workers than
+ * cores), with threads as with processes.  In the lesson's Python, the
+ * threading line stays near 1.00x: the GIL lets one thread at a time run
+ * Python code, and only processes compute in parallel.  C threads have no
+ * such lock (see bench/gil_demo.c for what one would do).  The lesson's
+ * n = 10^6 takes a millisecond in C, so n is calibrated to about 0.5 s of
+ * sequential work (--size sets it).
  *
  * See also: bench/thread_vs_process.c, bench/perf_compare.c,
  * bench/gil_demo.c; pools/fetch_pool.c for waits on a thread pool.
@@ -36,32 +47,52 @@
 
 #include "cp_bench.h"
 #include "cp_format.h"
+#include "cp_time.h"
 
 #define IO_WORKERS 3    /* the lesson's three waits */
 #define CPU_WORKERS 4   /* the lesson's max_workers=4 */
 
 static CpBenchOptions opt;
-static char *size;   /* n as text, for the CSV */
+static gboolean verbose;   /* -v: also what C adds to the lesson's lines */
+static char *size;         /* n as text, for the CSV */
 
-/* The lesson's line for a figure: "Parallel time: 1.00 seconds ±0.00". */
+/* The lesson's line for a figure, "Parallel time: 1.00 seconds"; with -v
+ * the half spread and the mark follow: "... 1.00 seconds ±0.00 *". */
 static void
 print_figure(const char *label, const CpBenchFigure *figure, const char *mark)
 {
-    char *cell = cp_bench_format_figure(figure, 2, " seconds");
+    if (verbose) {
+        char *cell = cp_bench_format_figure(figure, 2, " seconds");
 
-    printf("%s: %s%s\n", label, cell, mark);
-    g_free(cell);
+        printf("%s: %s%s\n", label, cell, mark);
+        g_free(cell);
+    } else {
+        printf("%s: %.2f seconds\n", label, figure->median);
+    }
     fflush(stdout);
 }
 
-/* Measure the waits; for the table, print the lesson's line. */
+/* Real seconds to lesson seconds: a wait of one lesson second lasts the
+ * time scale (at scale 0 there is no wait to undo: left as measured). */
+static CpBenchFigure
+lesson_seconds(const CpBenchFigure *figure)
+{
+    double unit = cp_time_scale() > 0 ? cp_time_scale() : 1.0;
+
+    return (CpBenchFigure) { figure->median / unit, figure->min / unit, figure->max / unit };
+}
+
+/* Measure the waits; for the lesson's lines, print the time they took. */
 static CpBenchFigure
 measure_waits(CpBenchApproach approach, const char *label)
 {
     CpBenchFigure figure = cp_bench_measure_io(&opt, approach, IO_WORKERS);
 
-    if (!opt.csv)
-        print_figure(label, &figure, "");
+    if (!opt.csv) {
+        CpBenchFigure lesson = lesson_seconds(&figure);
+
+        print_figure(label, &lesson, "");
+    }
     return figure;
 }
 
@@ -91,12 +122,18 @@ print_wait_results(void)
 int
 main(int argc, char *argv[])
 {
-    cp_bench_parse(&argc, &argv, "Waits overlap in threads and processes; computing needs cores.",
-                   NULL, CP_BENCH_WITH_SIZE | CP_BENCH_WITH_WAITS, &opt);
+    cp_bench_parse(&argc, &argv, &(CpOptions) {
+        .summary = "Waits overlap in threads and processes; computing needs cores.",
+        .verbose = &verbose,
+    }, CP_BENCH_WITH_SIZE | CP_BENCH_WITH_WAITS, &opt);
     size = g_strdup_printf("%" G_GUINT64_FORMAT, opt.size);
     if (!opt.csv) {
-        cp_bench_print_header(&opt);
-        printf("\n1. Concurrency vs Parallelism\n");
+        if (verbose) {
+            cp_bench_print_header(&opt);
+            cp_time_print_scale_note();   /* the waits are in lesson seconds */
+            printf("\n");
+        }
+        printf("1. Concurrency vs Parallelism\n");
         printf("------------------------------\n");
         printf("Sequential execution:\n");
     }
@@ -116,6 +153,7 @@ main(int argc, char *argv[])
     if (!opt.csv) {
         print_wait_results();
         printf("\nCPU-bound task comparison:\n");
+        fflush(stdout);
     }
 
     /* The three CPU-bound figures are measured in turns, so that a busy
@@ -150,7 +188,9 @@ main(int argc, char *argv[])
         print_csv("cpu", "threads", CPU_WORKERS, &cpu_threads, threads_speedup);
         print_csv("cpu", "processes", CPU_WORKERS, &cpu_processes, processes_speedup);
     } else {
-        cp_bench_print_footnote(&opt, CPU_WORKERS);
+        if (verbose)
+            cp_bench_print_footnote(&opt, CPU_WORKERS);
+        /* The lesson's speedups: its CPU-bound times, sequential over each. */
         printf("\nPerformance comparison:\n");
         printf("Sequential: 1.00x\n");
         printf("Threading: %.2fx\n", threads_speedup);

@@ -146,8 +146,10 @@ main(int argc, char *argv[])
         G_OPTION_ENTRY_NULL
     };
 
-    cp_bench_parse(&argc, &argv, "CPU-bound threads with and without one global lock, like Python's GIL.",
-                   entries, CP_BENCH_WITH_SIZE | CP_BENCH_WITH_MAX_WORKERS, &opt);
+    cp_bench_parse(&argc, &argv, &(CpOptions) {
+        .summary = "CPU-bound threads with and without one global lock, like Python's GIL.",
+        .entries = entries,
+    }, CP_BENCH_WITH_SIZE | CP_BENCH_WITH_MAX_WORKERS, &opt);
     if (step_text)
         step = (guint64) cp_options_parse_int(step_text, 1, CP_BENCH_SIZE_MAX, "--step");
     g_free(step_text);

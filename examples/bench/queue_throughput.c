@@ -320,8 +320,10 @@ main(int argc, char *argv[])
     CpBenchOptions opt;
     CpBenchFigure target_cp = { 0, 0, 0 }, target_async = { 0, 0, 0 }, target_tokens = { 0, 0, 0 };
 
-    cp_bench_parse(&argc, &argv, "Items per second through cp_queue, GAsyncQueue and a pipe.",
-                   entries, 0, &opt);
+    cp_bench_parse(&argc, &argv, &(CpOptions) {
+        .summary = "Items per second through cp_queue, GAsyncQueue and a pipe.",
+        .entries = entries,
+    }, 0, &opt);
     if (items_text != NULL)
         items = (guint64) cp_options_parse_int(items_text, 1, 1000000000, "--items");
     g_free(items_text);

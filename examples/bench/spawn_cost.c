@@ -231,8 +231,10 @@ main(int argc, char *argv[])
     };
     CpBenchOptions opt;
 
-    cp_bench_parse(&argc, &argv, "What starting a thread, a process and a pool task costs.",
-                   entries, 0, &opt);
+    cp_bench_parse(&argc, &argv, &(CpOptions) {
+        .summary = "What starting a thread, a process and a pool task costs.",
+        .entries = entries,
+    }, 0, &opt);
     if (ops_text != NULL)
         ops = (int) cp_options_parse_int(ops_text, 1, 1000000, "--ops");
     g_free(ops_text);

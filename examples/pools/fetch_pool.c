@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: 0BSD */
 /* fetch_pool.c: I/O-bound waits in sequence, then on a pool of threads.
  *
- * Ports lesson 002 part 2 "ThreadPoolExecutor Example": fetch_url() stands
+ * Ports lesson 002b (the second lesson in file 002) "ThreadPoolExecutor
+ * Example", its three lines (not its title lines): fetch_url() stands
  * for a download (a one-second wait, then "Data from <url>").  The four
  * URLs are fetched one after another, then with
  * list(ThreadPoolExecutor(max_workers=4).map(fetch_url, urls)), which here
@@ -10,7 +11,7 @@
  * finishes first.  Creating and freeing the pool is inside the timing, as
  * the lesson's "with" block is.
  *
- * Usage:   fetch_pool [-w WORKERS] [--show-results] [URL...]
+ * Usage:   fetch_pool [-w WORKERS] [-v] [--show-results] [URL...]
  *          (default: -w 4 and the lesson's four URLs)
  *          fetch_pool --time-scale=0.1 -w 2 https://a.org https://b.org https://c.org
  *
@@ -19,8 +20,9 @@
  * take one wait, not n.  Times are measured, then shown in the lesson's
  * seconds (divided by the time scale), so a run with --time-scale=0.01
  * reads like the lesson while taking 50 ms; the speedup, a ratio, is the
- * same either way.  --show-results adds the list that map returned, in URL
- * order.  The program checks that both ways return the right data.
+ * same either way.  -v says so first, when the scale is not 1, and adds
+ * the list that map returned, in URL order (--show-results adds just that
+ * list).  The program checks that both ways return the right data.
  *
  * See also: pools/square_pool.c (futures), bench/concurrency_vs_parallelism.c.
  *
@@ -69,10 +71,10 @@ main(int argc, char *argv[])
         "https://github.com",
         "https://stackoverflow.com",
     };
-    gboolean show_results = FALSE;
+    gboolean show_results = FALSE, verbose = FALSE;
     GOptionEntry entries[] = {
         { "show-results", 0, 0, G_OPTION_ARG_NONE, &show_results,
-          "Also print the results that map returned", NULL },
+          "Also print the results that map returned (as -v does)", NULL },
         G_OPTION_ENTRY_NULL
     };
     int workers = 4, count;
@@ -87,6 +89,7 @@ main(int argc, char *argv[])
         .entries = entries,
         .workers = &workers, .workers_are = "worker threads",
         .waits = TRUE,
+        .verbose = &verbose,
     });
     count = argc > 1 ? argc - 1 : (int) G_N_ELEMENTS(lesson_urls);
     urls = argc > 1 ? argv + 1 : lesson_urls;
@@ -113,10 +116,12 @@ main(int argc, char *argv[])
 
     /* Real seconds to lesson seconds; at scale 0 there are no waits to undo. */
     double unit = cp_time_scale() > 0 ? cp_time_scale() : 1.0;
+    if (verbose)
+        cp_time_print_scale_note();
     printf("Sequential time: %.2f seconds\n", sequential_time / unit);
     printf("Concurrent time: %.2f seconds\n", concurrent_time / unit);
     printf("Speedup: %.2fx\n", sequential_time / concurrent_time);
-    if (show_results) {
+    if (show_results || verbose) {
         char *list = cp_format_str_list((const char *const *) concurrent_results, (gsize) count);
         printf("Results: %s\n", list);
         g_free(list);

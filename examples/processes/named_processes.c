@@ -1,25 +1,31 @@
 /* SPDX-License-Identifier: 0BSD */
-/* named_processes.c: named worker processes, each printing its own PID.
+/* named_processes.c: named worker processes, forked and waited for.
  *
- * Ports lesson 004 §3 (Process(target=worker, args=(i,)) printing
- * current_process().name) together with lesson 002 §3 "Basic
- * multiprocessing" (workers named "Process-1".. printing os.getpid()).
- * The parent names each worker, forks it, and waits for them all; each
- * child reports its name, its own PID from getpid(), and its work.
+ * Ports lesson 004 §3 (the default: Process(target=worker, args=(i,))
+ * printing current_process().name, "Process-1 working on 0", a 1 s wait,
+ * "Process-1 done.", then "All processes finished.") and lesson 002 §3
+ * "Basic multiprocessing" (--lesson=002: workers named "Process-1"..
+ * printing os.getpid(), "Process Process-1 (PID: 1234) starting", a 2 s
+ * wait, "... finished", then "All processes completed").  The parent
+ * names each worker, forks it, and waits for them all with waitpid(),
+ * Python's join(); each child reports its name and, in 002, its own PID
+ * from getpid().
  *
- * Usage:   named_processes [-w N] [--show-parent] [--time-scale=F]
+ * Usage:   named_processes [--lesson=004|002] [-w N] [--show-parent] [-v]
+ *                          [--time-scale=F]
  *
- * Look for: per worker, "Process-1 (PID: 1234) starting", "Process-1
- * working on 0" and, a second later, "Process-1 (PID: 1234) finished";
- * the workers run at once, so the run takes about one second whatever N;
- * "All processes completed" last.  Every worker has its own PID, none of
- * them the parent's: --show-parent first prints "MainProcess (PID: n)",
- * Python's name for the parent.  (The lines are 002's; 004 names the same
- * work "working on n" / "done.", waits 1 s instead of 2, and ends with
- * "All processes finished.".)
+ * Look for: every worker's first line, then (after the wait) every
+ * worker's last line, in any order within each group: the workers run at
+ * once, so the run takes one wait whatever N; the parent's line last.  In
+ * 002 every worker has its own PID, none of them the parent's:
+ * --show-parent first prints "MainProcess (PID: n)", Python's name for the
+ * parent.  -v prints that line too, a line per worker with its PID and its
+ * parent's PID ("Process-1 (PID: 1234, parent PID: 1233)", in either
+ * lesson), and at the end how long the run took, in lesson seconds.
  *
- * See also: processes/numbers_letters_processes.c;
- * threads/worker_threads.c, the same shape with threads.
+ * See also: processes/two_processes.c (lesson 003: two processes, no
+ * names); processes/numbers_letters_processes.c; threads/worker_threads.c,
+ * the same shape with threads.
  *
  * Build alone: cc -std=c11 named_processes.c $(pkg-config --cflags --libs conpar)
  */
@@ -28,6 +34,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -35,15 +42,30 @@
 #include "cp_options.h"
 #include "cp_time.h"
 
+/* Set before the forks; each child reads its own copy. */
+static gboolean verbose;
+static gboolean lesson_002;
+
+/* 004's worker(n) and 002's worker_process(name, 2), in the child. */
 static void
 worker(const char *name, int n)
 {
-    printf("%s (PID: %ld) starting\n", name, (long) getpid());
-    printf("%s working on %d\n", name, n);
-    fflush(stdout);   /* now: _exit() would drop what is still buffered */
-    cp_sleep(1.0);
-    printf("%s (PID: %ld) finished\n", name, (long) getpid());
-    fflush(stdout);
+    if (verbose)
+        printf("%s (PID: %ld, parent PID: %ld)\n", name, (long) getpid(), (long) getppid());
+    if (lesson_002)
+        printf("Process %s (PID: %ld) starting\n", name, (long) getpid());
+    else
+        printf("%s working on %d\n", name, n);
+    if (fflush(stdout) == EOF)   /* now: the other workers print while we wait */
+        cp_die_errno_child("writing to stdout");
+    cp_sleep(lesson_002 ? 2.0 : 1.0);
+    if (lesson_002)
+        printf("Process %s (PID: %ld) finished\n", name, (long) getpid());
+    else
+        printf("%s done.\n", name);
+    /* _exit() drops what stdio still holds: flush it, and say if it failed. */
+    if (fflush(stdout) == EOF || ferror(stdout))
+        cp_die_errno_child("writing to stdout");
 }
 
 int
@@ -51,24 +73,30 @@ main(int argc, char *argv[])
 {
     int workers = 3, failed = 0;
     gboolean show_parent = FALSE;
+    const char *lesson;
+    double start;
     GOptionEntry entries[] = {
         { "show-parent", 0, 0, G_OPTION_ARG_NONE, &show_parent,
-          "First print the parent's own PID", NULL },
+          "First print the parent's own PID (as -v does)", NULL },
         G_OPTION_ENTRY_NULL
     };
 
     cp_options_parse(&argc, &argv, &(CpOptions) {
-        .summary = "Start named worker processes that print their PIDs.",
+        .summary = "Start named worker processes and wait for them all.",
         .entries = entries,
         .workers = &workers, .workers_are = "worker processes",
         .waits = TRUE,
+        .verbose = &verbose,
+        .lessons = "004 002", .lesson = &lesson,
     });
-    if (show_parent)
+    lesson_002 = strcmp(lesson, "002") == 0;
+    if (show_parent || verbose)
         printf("MainProcess (PID: %ld)\n", (long) getpid());
 
     pid_t *children = g_new(pid_t, workers);
     char **names = g_new(char *, workers);
 
+    start = cp_time_now();
     for (int i = 0; i < workers; i++) {
         names[i] = g_strdup_printf("Process-%d", i + 1);
         fflush(stdout);   /* or the child would print our buffered lines again */
@@ -81,7 +109,7 @@ main(int argc, char *argv[])
         }
     }
 
-    for (int i = 0; i < workers; i++) {
+    for (int i = 0; i < workers; i++) {   /* reap every child, even after one failed */
         int status;
 
         while (waitpid(children[i], &status, 0) == -1)
@@ -96,6 +124,11 @@ main(int argc, char *argv[])
     if (failed)
         return EXIT_FAILURE;
 
-    printf("All processes completed\n");
+    printf(lesson_002 ? "All processes completed\n" : "All processes finished.\n");
+    if (verbose) {
+        cp_time_print_scale_note();
+        printf("Took %.2f s: %d waits of %g s, all at once\n",
+               cp_time_since_unscaled(start), workers, lesson_002 ? 2.0 : 1.0);
+    }
     return EXIT_SUCCESS;
 }

@@ -2,15 +2,17 @@
 /* multi_producer_consumer.c: two producers and two consumers share one
  * queue; join() waits for the work, close() ends the consumers.
  *
- * Ports lesson 002 part 2 "Thread-safe data structures" (queue.Queue()
- * with producer_safe and consumer_safe).  Producers P1 and P2 each put 3
- * items and consumers C1 and C2 take whatever comes next, every thread
- * pausing a random 0.1-0.3 s between items.  main() joins the producers,
+ * Ports lesson 002b (the second lesson in file 002) "Thread-Safe Data
+ * Structures" (queue.Queue() with producer_safe and consumer_safe).
+ * Producers P1 and P2 each put 3 items and consumers C1 and C2 take
+ * whatever comes next, every thread pausing a random 0.1-0.3 s between
+ * items.  main() joins the producers,
  * then cp_queue_join() waits until every item has been marked task_done,
  * then cp_queue_close() wakes the consumers, whose get now reports CLOSED.
  * The lesson's consumers instead quit after 1 s with nothing to get: a
  * guess that costs a second at the end and loses items if a producer is
- * ever slower than that.
+ * ever slower than that.  The lines printed are the lesson's all the same
+ * (its title lines aside).
  *
  * Usage:   multi_producer_consumer [--time-scale=F]
  *

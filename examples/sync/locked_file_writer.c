@@ -13,9 +13,10 @@
  * lock another thread's line could land between the pieces.  Under the
  * lock each line goes into the file whole.
  *
- * Usage:   locked_file_writer [-w THREADS] [--output=PATH]  (default results.txt)
+ * Usage:   locked_file_writer [-w THREADS] [--output=PATH] [-v]  (default results.txt)
  *
- * Look for: nothing on stdout (as in the lesson); then `cat results.txt`:
+ * Look for: nothing on stdout (as in the lesson; -v says which file it
+ * wrote, and how many lines); then `cat results.txt`:
  * one whole line per thread, "Thread 0: 10000000" .. "Thread 3: 10000000",
  * in the order the threads finished counting, which changes from run to
  * run.  The lesson opens the file in append mode, so each run adds four
@@ -87,6 +88,7 @@ int
 main(int argc, char *argv[])
 {
     int workers = 4, s;
+    gboolean verbose = FALSE;
     char *output = NULL;
     GOptionEntry entries[] = {
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
@@ -98,6 +100,7 @@ main(int argc, char *argv[])
         .summary = "Threads count in parallel, then write their results to one file under a lock.",
         .entries = entries,
         .workers = &workers, .workers_are = "threads",
+        .verbose = &verbose,
     });
 
     const char *path = output ? output : "results.txt";
@@ -121,6 +124,8 @@ main(int argc, char *argv[])
     /* close() can report a write error the writes did not. */
     if (close(fd) == -1)
         cp_die_errno("close");
+    if (verbose)
+        printf("Wrote %d lines to %s\n", workers, path);
     g_free(output);
     return 0;
 }

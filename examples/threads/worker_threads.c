@@ -1,24 +1,32 @@
 /* SPDX-License-Identifier: 0BSD */
-/* worker_threads.c: three workers sleeping random times, then one join.
+/* worker_threads.c: three workers sleeping, in threads, then one join.
  *
- * Ports lesson 002 §2 "Basic threading" (worker(name, random.uniform(1, 3))
- * in three threads, then "All threads completed"; part 2 is the same with
- * a fixed 2 s) and 003's task1/task2 (threads started, then joined).  Each
- * thread gets its worker's name and sleep through the void * argument of
- * pthread_create(); main() joins them all before its last line.
+ * Ports lesson 002 §2 "Basic threading" (the default: worker(name,
+ * random.uniform(1, 3)) in three threads, then "All threads completed")
+ * and 002b's "Basic Threading Example" (--lesson=002b: the same workers
+ * with a fixed 2 s sleep, then "All threads completed!").  Each thread
+ * gets its worker's name and sleep through the void * argument of
+ * pthread_create(); main() joins them all before its last line.  The
+ * cells' titles ("Basic threading:", "Basic Threading Example" and its
+ * line of "=") are not printed.
  *
- * Usage:   worker_threads [-w WORKERS] [--seed=N] [--time-scale=F]
+ * Usage:   worker_threads [--lesson=002|002b] [-w WORKERS] [--seed=N] [-v]
+ *                         [--time-scale=F]
  *
  * Look for: the workers all start at once (the "starting" lines may come in
- * any order) and finish in the order of their sleeps, shortest first, as
- * each "finished ... after" line shows.  The run takes as long as the
- * longest sleep, not the sum of them.
- * --seed=N makes the sleeps repeatable.  The durations are all drawn in
- * main() before any thread starts: a random generator is shared state
- * too, and threads drawing from one would need a lock and would get its
- * numbers in whatever order they happened to run, seed or no seed.
+ * any order) and, in lesson 002, finish in the order of their random
+ * sleeps, shortest first; -v adds each sleep to its "finished" line
+ * ("finished after 1.42 s", in lesson seconds) so that the order can be
+ * checked.  The run takes as long as the longest sleep, not the sum of
+ * them.  --seed=N makes the sleeps repeatable.  The durations are all
+ * drawn in main() before any thread starts: a random generator is shared
+ * state too, and threads drawing from one would need a lock and would get
+ * its numbers in whatever order they happened to run, seed or no seed.
+ * In lesson 002b every worker sleeps 2 s, so both groups of lines come
+ * in whatever order the threads happen to run.
  *
- * See also: threads/numbers_letters.c, threads/thread_class.c,
+ * See also: threads/two_threads.c (lesson 003's two tasks),
+ * threads/numbers_letters.c, threads/thread_class.c,
  * processes/named_processes.c (the same with processes).
  *
  * Build alone: cc -std=c11 worker_threads.c $(pkg-config --cflags --libs conpar)
@@ -28,16 +36,19 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cp_die.h"
 #include "cp_options.h"
 #include "cp_time.h"
 
 typedef struct {
-    char name[24];   /* "Thread-N" */
+    char name[24];      /* "Thread-N" */
     double duration;    /* seconds, simulated; set before the thread starts */
     pthread_t thread;
 } Worker;
+
+static gboolean verbose;   /* set before the threads start, then only read */
 
 static void *
 worker(void *arg)
@@ -46,7 +57,10 @@ worker(void *arg)
 
     printf("Worker %s starting\n", w->name);
     cp_sleep(w->duration);
-    printf("Worker %s finished after %.2f s\n", w->name, w->duration);
+    if (verbose)
+        printf("Worker %s finished after %.2f s\n", w->name, w->duration);
+    else
+        printf("Worker %s finished\n", w->name);
     return NULL;
 }
 
@@ -55,18 +69,23 @@ main(int argc, char *argv[])
 {
     int workers = 3, s;
     char *seed_text = NULL;
+    const char *lesson;
     GOptionEntry entries[] = {
         { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text,
-          "Seed of the random sleeps (0..4294967295; default: a new seed each run)", "N" },
+          "Seed of the random sleeps of lesson 002 (0..4294967295; default: a new seed each run)",
+          "N" },
         G_OPTION_ENTRY_NULL
     };
 
     cp_options_parse(&argc, &argv, &(CpOptions) {
-        .summary = "Workers sleep a random 1-3 s each, in threads; main joins them all.",
+        .summary = "Workers sleep a random 1-3 s each (002b: 2 s), in threads; main joins them all.",
         .entries = entries,
         .workers = &workers, .workers_are = "worker threads",
         .waits = TRUE,
+        .verbose = &verbose,
+        .lessons = "002 002b", .lesson = &lesson,
     });
+    gboolean fixed = strcmp(lesson, "002b") == 0;   /* 002b: args=(..., 2) */
 
     GRand *rng = cp_options_rand_new(seed_text);   /* no --seed: a new seed each run */
     g_free(seed_text);
@@ -75,10 +94,12 @@ main(int argc, char *argv[])
     for (int i = 0; i < workers; i++) {
         snprintf(pool[i].name, sizeof pool[i].name, "Thread-%d", i + 1);
         /* random.uniform(1, 3), to hundredths so the printed value is exact */
-        pool[i].duration = round(g_rand_double_range(rng, 1.0, 3.0) * 100) / 100;
+        pool[i].duration = fixed ? 2.0 : round(g_rand_double_range(rng, 1.0, 3.0) * 100) / 100;
     }
     g_rand_free(rng);
 
+    if (verbose)
+        cp_time_print_scale_note();   /* the "after" times are lesson seconds */
     for (int i = 0; i < workers; i++) {
         s = pthread_create(&pool[i].thread, NULL, worker, &pool[i]);
         if (s != 0)
@@ -90,7 +111,7 @@ main(int argc, char *argv[])
             cp_die_en(s, "pthread_join");
     }
 
-    printf("All threads completed\n");
+    printf("%s\n", fixed ? "All threads completed!" : "All threads completed");
     g_free(pool);
     return 0;
 }
