@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: 0BSD
-# make tour: run each example given, in order, under a heading, with the
+# make tour: run each example given, in order, under a heading, with -v
+# where the program has it (the lesson's lines and what C adds), the
 # lessons' waits shortened (TOUR_TIME_SCALE, default 0.1) and a long output
 # cut to its first TOUR_LINES lines (default 30).  Run from the build
 # directory: the programs are ./examples/<topic>/<name>.
@@ -13,6 +14,10 @@ trap 'rm -rf "$tmp"' EXIT
 run() {   # run PROGRAM [ARG...]: its output into $tmp/out
   prog=$1
   shift
+  # -v adds what the C program teaches beyond the lesson's own lines.
+  if "./$prog" --help | grep -q -- '--verbose'; then
+    set -- -v "$@"
+  fi
   CONPAR_TIME_SCALE=$scale "./$prog" "$@" > "$tmp/out"
 }
 
