@@ -3,10 +3,59 @@
 
 #include "cp_loop.h"
 
+#include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
+#include "cp_options.h"
 #include "cp_time.h"
+
+/* ---- Before the loop: what GLib will need ----------------------------- */
+
+static void *
+no_op_thread(void *arg)
+{
+    return arg;
+}
+
+/* GLib's main loop needs a wakeup descriptor (an eventfd or a pipe) and,
+ * for GTask, a thread; when it cannot have them it stops the program with
+ * a trap (exit 133) and a message about its own internals.  Checking first
+ * turns that into one line that says what ran out. */
+static void
+check_resources(void)
+{
+    pthread_t thread;
+    int fds[2], s;
+
+    if (pipe(fds) == -1) {
+        fprintf(stderr, "%s: cannot start the event loop: no file descriptor left (%s)\n",
+                g_get_prgname(), g_strerror(errno));
+        exit(EXIT_FAILURE);
+    }
+    if (close(fds[0]) == -1 || close(fds[1]) == -1) {
+        fprintf(stderr, "%s: close: %s\n", g_get_prgname(), g_strerror(errno));
+        exit(EXIT_FAILURE);
+    }
+    s = pthread_create(&thread, NULL, no_op_thread, NULL);
+    if (s == 0)
+        s = pthread_join(thread, NULL);
+    if (s != 0) {
+        fprintf(stderr, "%s: cannot start the event loop: cannot create a thread (%s)\n",
+                g_get_prgname(), g_strerror(s));
+        exit(EXIT_FAILURE);
+    }
+}
+
+/* Every program that links the event loop checks before its main line. */
+__attribute__((constructor)) static void
+register_check(void)
+{
+    cp_options_add_startup_check(check_resources);
+}
 
 /* Only the thread that runs the loop touches any of this, and the loop
  * runs one callback at a time: there is no lock. */

@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "cp_die.h"
 #include "cp_time.h"
 
 /* The build passes the package's name, version and addresses from
@@ -24,6 +26,21 @@
 #ifndef CP_PACKAGE_URL
 #define CP_PACKAGE_URL ""
 #endif
+
+/* Checks other modules ask for (cp_options_add_startup_check()); set
+ * before main() runs, read once options are parsed. */
+#define MAX_STARTUP_CHECKS 4
+static void (*startup_checks[MAX_STARTUP_CHECKS])(void);
+
+void
+cp_options_add_startup_check(void (*check)(void))
+{
+    for (int i = 0; i < MAX_STARTUP_CHECKS; i++)
+        if (startup_checks[i] == NULL || startup_checks[i] == check) {
+            startup_checks[i] = check;
+            return;
+        }
+}
 
 G_NORETURN static void
 print_hint_and_exit(void)
@@ -46,6 +63,84 @@ cp_options_fail(const char *format, ...)
     print_hint_and_exit();
 }
 
+static const char *
+quote(const char *text, int max_chars)
+{
+    GString *out = g_string_new(NULL);
+    const char *p = text, *end = text + strlen(text);
+    int chars = 0;
+    const char *result;
+
+    /* At most 60 characters, and every byte that is not printable UTF-8
+     * written as \xNN, so that one bad argument cannot flood or garble
+     * the terminal. */
+    while (p < end && chars < max_chars) {
+        gunichar c = g_utf8_get_char_validated(p, end - p);
+
+        if (c == (gunichar) -1 || c == (gunichar) -2 || !g_unichar_isprint(c)) {
+            g_string_append_printf(out, "\\x%02x", (unsigned char) *p);
+            p++;
+        } else {
+            const char *next = g_utf8_next_char(p);
+
+            g_string_append_len(out, p, next - p);
+            p = next;
+        }
+        chars++;
+    }
+    if (p < end)
+        g_string_append(out, "\u2026");
+    /* Interned: the message that uses it ends the program anyway. */
+    result = g_intern_string(out->str);
+    g_string_free(out, TRUE);
+    return result;
+}
+
+const char *
+cp_options_quote(const char *text)
+{
+    return quote(text, CP_OPTIONS_QUOTE_MAX);
+}
+
+/* GOption's own messages quote the argument: room for it and the words. */
+static const char *
+cp_options_quote_message(const char *message)
+{
+    return quote(message, CP_OPTIONS_QUOTE_MAX + 40);
+}
+
+/* GNU's close_stdout(), at exit: what printf() could not write yet is
+ * flushed now, and an error (a full disk, a closed descriptor) is an error
+ * of the program, not a silent success.  A reader that went away (EPIPE,
+ * as in `prog | head -1`) ends the program quietly, with a failure. */
+static void
+close_stdout(void)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout) && fclose(stdout) == 0)
+        return;
+    if (errno != EPIPE)
+        fprintf(stderr, "%s: write error: %s\n", g_get_prgname(), g_strerror(errno));
+    _exit(EXIT_FAILURE);
+}
+
+/* A flag takes no value: GOption would take "--quiet=false" as --quiet. */
+static void
+refuse_flag_values(int argc, char **argv, const GOptionEntry *const *tables)
+{
+    for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+        const char *eq = strchr(argv[i], '=');
+
+        if (strncmp(argv[i], "--", 2) != 0 || eq == NULL)
+            continue;
+        for (int t = 0; tables[t]; t++)
+            for (const GOptionEntry *e = tables[t]; e->long_name; e++)
+                if (e->arg == G_OPTION_ARG_NONE && strlen(e->long_name) == (size_t) (eq - argv[i] - 2)
+                    && strncmp(argv[i] + 2, e->long_name, strlen(e->long_name)) == 0)
+                    cp_options_fail("option --%s takes no value: '%s'", e->long_name,
+                                    cp_options_quote(argv[i]));
+    }
+}
+
 gint64
 cp_options_parse_int_full(const char *text, gint64 min, gint64 max, const char *what,
                           const char *why)
@@ -56,10 +151,10 @@ cp_options_parse_int_full(const char *text, gint64 min, gint64 max, const char *
     errno = 0;
     value = g_ascii_strtoll(text, &end, 10);
     if (end == text || *end != '\0')
-        cp_options_fail("%s '%s' is not an integer", what, text);
+        cp_options_fail("%s '%s' is not an integer", what, cp_options_quote(text));
     if (errno == ERANGE || value < min || value > max)
         cp_options_fail("%s '%s' is out of range (%" G_GINT64_FORMAT
-                        "..%" G_GINT64_FORMAT ")%s%s", what, text, min, max,
+                        "..%" G_GINT64_FORMAT ")%s%s", what, cp_options_quote(text), min, max,
                         why ? ": " : "", why ? why : "");
     return value;
 }
@@ -110,7 +205,7 @@ cp_options_parse_float(const char *text, const char *what)
     double value;
 
     if (!python_float(text, &value))
-        cp_options_fail("%s '%s' is not a number", what, text);
+        cp_options_fail("%s '%s' is not a number", what, cp_options_quote(text));
     return value;
 }
 
@@ -120,9 +215,10 @@ cp_options_parse_double(const char *text, double min, double max, const char *wh
     double value = cp_options_parse_float(text, what);
 
     if (isnan(value))
-        cp_options_fail("%s '%s' is not a number", what, text);
+        cp_options_fail("%s '%s' is not a number", what, cp_options_quote(text));
     if (value < min || value > max)
-        cp_options_fail("%s '%s' is out of range (%g..%g)", what, text, min, max);
+        cp_options_fail("%s '%s' is out of range (%g..%g)", what, cp_options_quote(text),
+                        min, max);
     return value;
 }
 
@@ -179,6 +275,8 @@ cp_options_parse(int *argc, char ***argv, const CpOptions *options)
      * numbers always as "C" (and Python) print them: 2.5, not 2,5. */
     setlocale(LC_ALL, "");
     setlocale(LC_NUMERIC, "C");
+    if (atexit(close_stdout) != 0)
+        cp_die_errno("atexit");
 
     common_entries[n++] = (GOptionEntry) {
         "version", 0, 0, G_OPTION_ARG_NONE, &version,
@@ -234,9 +332,11 @@ cp_options_parse(int *argc, char ***argv, const CpOptions *options)
      * options it does not know. */
     if (takes_inputs)
         g_option_context_set_ignore_unknown_options(context, TRUE);
+    refuse_flag_values(*argc, *argv,
+                       (const GOptionEntry *const[]) { common_entries, options->entries, NULL });
 
     if (!g_option_context_parse(context, argc, argv, &error)) {
-        fprintf(stderr, "%s: %s\n", g_get_prgname(), error->message);
+        fprintf(stderr, "%s: %s\n", g_get_prgname(), cp_options_quote_message(error->message));
         g_error_free(error);
         g_option_context_free(context);
         print_hint_and_exit();
@@ -261,7 +361,7 @@ cp_options_parse(int *argc, char ***argv, const CpOptions *options)
             break;
         }
         if (arg[0] == '-' && arg[1] != '\0' && !cp_options_is_number(arg))
-            cp_options_fail("unknown option %s", arg);
+            cp_options_fail("unknown option %s", cp_options_quote(arg));
     }
 
     if (options->lessons) {
@@ -269,7 +369,7 @@ cp_options_parse(int *argc, char ***argv, const CpOptions *options)
 
         if (!g_strv_contains((const char *const *) lesson_ids, id))
             cp_options_fail("--lesson '%s' is not a lesson this program ports (%s)",
-                            id, options->lessons);
+                            cp_options_quote(id), options->lessons);
         if (options->lesson)
             *options->lesson = g_intern_string(id);
     }
@@ -279,7 +379,7 @@ cp_options_parse(int *argc, char ***argv, const CpOptions *options)
 
     /* A program without inputs fails on any argument left over. */
     if ((options->inputs == NULL || *options->inputs == '\0') && *argc > 1)
-        cp_options_fail("unexpected argument '%s'", (*argv)[1]);
+        cp_options_fail("unexpected argument '%s'", cp_options_quote((*argv)[1]));
 
     /* A program with no waits has nothing to scale: it neither offers
      * --time-scale nor reads CONPAR_TIME_SCALE. */
@@ -290,7 +390,7 @@ cp_options_parse(int *argc, char ***argv, const CpOptions *options)
     } else if (options->waits) {
         if (!cp_time_scale_from_env(&scale))
             cp_options_fail("CONPAR_TIME_SCALE '%s' is not a number in 0..%g",
-                            g_getenv("CONPAR_TIME_SCALE"), CP_TIME_SCALE_MAX);
+                            cp_options_quote(g_getenv("CONPAR_TIME_SCALE")), CP_TIME_SCALE_MAX);
         cp_time_set_scale(scale);
     } else {
         cp_time_set_scale(1.0);
@@ -302,4 +402,7 @@ cp_options_parse(int *argc, char ***argv, const CpOptions *options)
                             workers_given, CP_WORKERS_MAX);
         *options->workers = workers_given;
     }
+
+    for (int i = 0; i < MAX_STARTUP_CHECKS && startup_checks[i]; i++)
+        startup_checks[i]();
 }

@@ -29,6 +29,11 @@
  * not an option, as Python's argparse does: `exp_pool -1 2` works, and
  * `--` still ends the options.
  *
+ * A flag given a value (--verbose=no) is refused.  At exit, stdout is
+ * flushed and closed as GNU programs do it (close_stdout): a write that
+ * failed (a full disk, a closed stdout) prints "<prog>: write error: ..."
+ * and exits 1; a reader that went away (EPIPE) ends it quietly with 1.
+ *
  * It also sets the locale from the environment (so GLib's help reads
  * "[OPTION…]" in a UTF-8 terminal), except for numbers: LC_NUMERIC stays
  * "C", so that every program prints 2.5, never 2,5, as Python does.
@@ -62,6 +67,10 @@ typedef struct {
 
 void cp_options_parse(int *argc, char ***argv, const CpOptions *options);
 
+/* Run check() at the end of cp_options_parse(), once the program's name
+ * is known (cp_loop uses it to say what ran out before GLib traps). */
+void cp_options_add_startup_check(void (*check)(void));
+
 /* Print "<prog>: <message>" and "Try '<prog> --help' for more
  * information." on stderr, and exit 2. */
 G_NORETURN void cp_options_fail(const char *format, ...) G_GNUC_PRINTF(1, 2);
@@ -75,6 +84,12 @@ gint64 cp_options_parse_int(const char *text, gint64 min, gint64 max,
  * (0..20): 21! does not fit in 64 bits". */
 gint64 cp_options_parse_int_full(const char *text, gint64 min, gint64 max,
                                  const char *what, const char *why);
+
+/* text as a message may show it: cut to CP_OPTIONS_QUOTE_MAX characters
+ * with "…", and any byte that is not printable UTF-8 written as \xNN.
+ * The string stays valid until the program ends. */
+#define CP_OPTIONS_QUOTE_MAX 60
+const char *cp_options_quote(const char *text);
 
 /* TRUE if text reads as a number, as Python's float() reads it. */
 gboolean cp_options_is_number(const char *text);

@@ -92,6 +92,12 @@ cp_time_set_scale(double s)
 }
 
 double
+cp_time_scaled_timeout(double seconds)
+{
+    return MAX(cp_time_scaled(seconds), CP_TIME_TIMEOUT_MIN);
+}
+
+double
 cp_time_scaled(double seconds)
 {
     return seconds * cp_time_scale();

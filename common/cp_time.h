@@ -44,6 +44,13 @@ gboolean cp_time_scale_from_env(double *scale);
 /* seconds * the time scale: the real length of a simulated wait. */
 double cp_time_scaled(double seconds);
 
+/* The real length of a simulated timeout ("stop after 1 s with nothing to
+ * get"): scaled, but never under CP_TIME_TIMEOUT_MIN, so that even at
+ * --time-scale=0 the waiting side gives the other side time to run
+ * instead of giving up at once. */
+#define CP_TIME_TIMEOUT_MIN 0.05
+double cp_time_scaled_timeout(double seconds);
+
 /* Sleep for `seconds` of simulated time (scaled), resuming after signals. */
 void cp_sleep(double seconds);
 

@@ -11,6 +11,7 @@
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "cp_test.h"
 
@@ -1374,3 +1375,50 @@ Test(return_exceptions, help, .timeout = 20)
 {
     cp_test_assert_help("async/return_exceptions");
 }
+
+/* Run an async example under a shell limit (`ulimit ARGS`). */
+static CpRun *
+run_limited(const char *limit, const char *example)
+{
+    char *path = g_build_filename(g_getenv("CONPAR_BUILDDIR"), "examples", example, NULL);
+    char *script = g_strdup_printf("ulimit %s && exec \"$0\" --time-scale=0", limit);
+    const char *argv[] = { "/bin/sh", "-c", script, path, NULL };
+    CpRun *run = g_new0(CpRun, 1);
+    GError *error = NULL;
+    int wait_status;
+
+    cr_assert(g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                           &run->out, &run->err, &wait_status, &error),
+              "%s", error ? error->message : "");
+    run->status = WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
+    run->lines = g_strsplit(run->out, "\n", -1);
+    g_free(script);
+    g_free(path);
+    return run;
+}
+
+/* Out of file descriptors: one line that says so, exit 1, not GLib's
+ * trap (exit 133, "Creating pipes for GWakeup"). */
+Test(async_resources, no_descriptor_left_is_said_clearly, .timeout = 30)
+{
+    CpRun *run = run_limited("-n 4", "async/greet");
+
+    cr_assert_eq(run->status, 1, "status %d, stderr: %s", run->status, run->err);
+    cr_assert_str_eq(run->err, "greet: cannot start the event loop: no file descriptor left "
+                               "(Too many open files)\n");
+    cr_assert_str_empty(run->out);
+    cp_run_free(run);
+}
+
+#if !defined(CP_SANITIZE_THREAD) && !defined(CP_SANITIZE_ADDRESS)
+/* Too little memory for a thread's stack. */
+Test(async_resources, no_thread_is_said_clearly, .timeout = 30)
+{
+    CpRun *run = run_limited("-v 12000", "async/gather");
+
+    cr_assert_eq(run->status, 1, "status %d, stderr: %s", run->status, run->err);
+    cr_assert(g_str_has_prefix(run->err, "gather: cannot start the event loop: cannot create a "
+                                         "thread ("), "%s", run->err);
+    cp_run_free(run);
+}
+#endif

@@ -8,6 +8,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cp_options.h"
 #include "cp_time.h"
@@ -400,4 +401,26 @@ Test(options, lesson_unknown, .exit_code = 2, .timeout = 10)
     const char *lesson = NULL;
 
     parse_lesson("--lesson=003", &lesson, NULL);
+}
+
+/* A flag takes no value: "--verbose=no" would otherwise turn it on. */
+Test(options, flag_with_a_value_refused, .exit_code = 2, .timeout = 10)
+{
+    gboolean verbose = FALSE;
+
+    parse_lesson("--verbose=no", NULL, &verbose);
+    cr_assert_fail("--verbose=no was taken");
+}
+
+Test(options, quote_cuts_and_escapes, .timeout = 10)
+{
+    char long_text[101];
+
+    memset(long_text, 'x', 100);
+    long_text[100] = '\0';
+    cr_assert_str_eq(cp_options_quote("12abc"), "12abc");
+    cr_assert_str_eq(cp_options_quote("caf\xc3\xa9"), "caf\xc3\xa9");   /* UTF-8 stays */
+    cr_assert_str_eq(cp_options_quote("a\xff" "b\n"), "a\\xffb\\x0a");
+    cr_assert_eq(g_utf8_strlen(cp_options_quote(long_text), -1), CP_OPTIONS_QUOTE_MAX + 1);
+    cr_assert(g_str_has_suffix(cp_options_quote(long_text), "x\u2026"));
 }

@@ -101,7 +101,7 @@ consumer(void *arg)
             if (cp_queue_get(queue, (gpointer *) &item) != CP_QUEUE_OK || item == NULL)
                 break;
         } else if (cp_queue_get_timeout(queue, (gpointer *) &item,
-                                        cp_time_scaled(1.0)) == CP_QUEUE_TIMEOUT) {
+                                        cp_time_scaled_timeout(1.0)) == CP_QUEUE_TIMEOUT) {
             cp_queue_close(queue);   /* the lesson's queue.Empty: no more gets */
             break;
         }

@@ -72,7 +72,7 @@ queue_reader(void *arg)
         /* The bug: a check, then an act on a state that may have changed. */
         while (cp_queue_size(queue) > 0) {
             if (cp_queue_get_timeout(queue, (gpointer *) &data,
-                                     cp_time_scaled(0.5)) != CP_QUEUE_OK)
+                                     cp_time_scaled_timeout(0.5)) != CP_QUEUE_OK)
                 break;   /* the lesson's queue.Empty */
             printf("Read: %s\n", data);
             g_free(data);
