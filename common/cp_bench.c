@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cp_children.h"
 #include "cp_die.h"
 #include "cp_io.h"
 #include "cp_loop.h"
@@ -334,7 +335,9 @@ run_threads(int workers, void *(*fn)(void *), void **args)
     g_free(threads);
 }
 
-/* Reap every child; report each that failed; exit 1 if one did. */
+/* Reap every child; report each that failed; exit 1 if one did.  Each is
+ * forgotten once reaped (cp_bench_reap()), so the exit() that follows
+ * stops none twice. */
 static void
 reap_children(const pid_t *children, int workers)
 {
@@ -373,10 +376,11 @@ cpu_processes(guint64 n, int workers)
     for (int k = 0; k < workers; k++) {
         children[k] = fork();
         if (children[k] == -1)
-            cp_die_errno("fork");
+            cp_die_errno("fork");   /* exit() stops the children started */
         if (children[k] == 0) {
             guint64 first, last;
 
+            cp_children_in_child();   /* dies with its parent */
             if (close(fds[0]) == -1)
                 cp_die_errno_child("close");
             cp_bench_chunk(n, workers, k, &first, &last);
@@ -386,6 +390,7 @@ cpu_processes(guint64 n, int workers)
                 cp_die_errno_child("write");
             _exit(EXIT_SUCCESS);
         }
+        cp_children_add(children[k]);
     }
     /* Every child runs now.  Closing our write end makes read() see end
      * of file once the last child has written (or died). */
@@ -411,11 +416,13 @@ io_processes(int workers)
     for (int k = 0; k < workers; k++) {
         children[k] = fork();
         if (children[k] == -1)
-            cp_die_errno("fork");
+            cp_die_errno("fork");   /* exit() stops the children started */
         if (children[k] == 0) {
+            cp_children_in_child();
             cp_sleep(1);
             _exit(EXIT_SUCCESS);
         }
+        cp_children_add(children[k]);
     }
     reap_children(children, workers);   /* exits unless every one succeeded */
     g_free(children);
@@ -668,6 +675,7 @@ cp_bench_reap(pid_t child, const char *who)
 
     if (cp_waitpid(child, &status) == -1)
         cp_die_errno("waitpid");
+    cp_children_reaped(child);
     return cp_child_status_ok(status, "%s", who);
 }
 
@@ -686,12 +694,17 @@ cp_bench_in_fresh_child(CpBenchSampleFunc sample, void *data)
     if (child == -1)
         cp_die_errno("fork");
     if (child == 0) {
+        cp_children_in_child();
         cp_io_close(&results[0]);
         value = sample(data);
+        /* _exit() flushes nothing: what sample() printed goes out now. */
+        if (fflush(stdout) == EOF)
+            cp_die_errno_child("write to stdout");
         if (cp_io_write_all(results[1], &value, sizeof value) == -1)
             cp_die_errno_child("write");
         _exit(EXIT_SUCCESS);
     }
+    cp_children_add(child);
     cp_io_close(&results[1]);
     /* Short only if the child died first: then waitpid says how. */
     received = cp_io_read_full(results[0], &value, sizeof value) == (ssize_t) sizeof value;
@@ -815,8 +828,9 @@ cp_bench_children_private_bytes(int n, guint64 work)
     for (int k = 0; k < n; k++) {
         children[k] = fork();
         if (children[k] == -1)
-            cp_die_errno("fork");
+            cp_die_errno("fork");   /* exit() stops the children started */
         if (children[k] == 0) {
+            cp_children_in_child();
             /* Only the parent may keep go's write end, or no child would
              * see end of file; ready's goes with the child once it has
              * written, so the parent's read cannot wait for ever. */
@@ -829,6 +843,7 @@ cp_bench_children_private_bytes(int n, guint64 work)
                 cp_die_errno_child("read from the go pipe");
             _exit(EXIT_SUCCESS);
         }
+        cp_children_add(children[k]);
     }
     cp_io_close(&gate.ready[1]);
     if (gate_all_ready(&gate, n))

@@ -50,6 +50,13 @@
  * a wrong sum, a wait that did not complete or a child that failed is
  * reported on stderr (every child reaped first) and the program exits 1.
  *
+ * Children.  Every child forked here is remembered (cp_children_add()),
+ * forgotten once reaped (cp_children_reaped()), and calls
+ * cp_children_in_child() first, so it dies with its parent.  A run that
+ * fails halfway (a fork or a pipe that fails, a read error) says so in one
+ * line on stderr and exits 1; exit() then stops and reaps the children it
+ * had started (common/cp_children.h).  Nothing is left running.
+ *
  * Memory.  cp_bench_private_bytes() counts the pages only one process maps
  * (what it adds to the machine), cp_bench_virtual_bytes() this process's
  * address space; both read Linux's /proc and return -1 elsewhere (print
@@ -221,14 +228,15 @@ double cp_bench_private_bytes(pid_t pid);
  * reserved pages included, used or not; -1 where that cannot be read. */
 double cp_bench_virtual_bytes(void);
 
-/* waitpid() for `child` (retrying on EINTR): TRUE if it exited with status
- * 0, else FALSE after cp_child_status_ok() has said on stderr how it ended,
- * naming it `who`. */
+/* waitpid() for `child` (retrying on EINTR), then cp_children_reaped():
+ * TRUE if it exited with status 0, else FALSE after cp_child_status_ok()
+ * has said on stderr how it ended, naming it `who`. */
 gboolean cp_bench_reap(pid_t child, const char *who);
 
-/* Fork a child that runs sample(data) and sends its value back through a
- * pipe, then _exit()s; reap it and return the value.  If the child failed
- * (or sent nothing), say so on stderr and exit 1. */
+/* Fork a child that runs sample(data), flushes stdout (and fails if that
+ * write fails), sends its value back through a pipe, then _exit()s; reap
+ * it and return the value.  If the child failed (or sent nothing), say so
+ * on stderr and exit 1. */
 double cp_bench_in_fresh_child(CpBenchSampleFunc sample, void *data);
 
 /* How much this process grows while n threads exist that have each

@@ -1,21 +1,30 @@
 /* SPDX-License-Identifier: 0BSD */
 /* Tests of common/cp_bench: options, figures, the workloads and runners,
- * memory and child processes, and the CSV format every benchmark shares.  No speed is asserted, only
+ * memory and child processes (a run that fails halfway leaves none behind),
+ * and the CSV format every benchmark shares.  No speed is asserted, only
  * coarse facts (waits in parallel take well under the waits in sequence).
  */
 #include <config.h>
 
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "cp_bench.h"
+#include "cp_children.h"
 #include "cp_io.h"
 #include "cp_test.h"
 #include "cp_time.h"
@@ -381,10 +390,28 @@ assert_fresh_child_fails(CpBenchSampleFunc sample, const char *message)
     cp_test_assert_no_children();
 }
 
+/* A sample that prints, to a full disk: without a newline, so that the
+ * text waits in stdout's buffer for the fresh child's own flush. */
+static double
+print_to_a_full_disk(void *data)
+{
+    int full = open("/dev/full", O_WRONLY);
+
+    (void) data;
+    if (full == -1 || dup2(full, STDOUT_FILENO) == -1)
+        _exit(98);
+    printf("a result that cannot be written");
+    return 1;
+}
+
 Test(bench, fresh_child_failure_is_reported, .timeout = 30)
 {
     assert_fresh_child_fails(exit_3, "fresh child exited with status 3");
     assert_fresh_child_fails(killed, "fresh child was killed by signal 9");
+#ifdef __linux__
+    /* The fresh child checks its flush before _exit(), which flushes nothing. */
+    assert_fresh_child_fails(print_to_a_full_disk, "write to stdout failed in child");
+#endif
 }
 
 /* In the test's own process: under ThreadSanitizer a child forked from
@@ -421,6 +448,199 @@ Test(bench, children_private_bytes_reaps_them_all, .timeout = 30)
         cr_assert_eq(cp_test_count_open_fds(), fds);
     }
 }
+
+/* ------------------------------- a run that fails halfway leaves no child */
+
+/* The tests below run a runner in a child of the test that cannot start
+ * more than `forks` processes, so that a later fork() fails (EAGAIN)
+ * while the first children still work or wait.  The runner must then say
+ * so in one line on stderr, exit 1, and leave no child behind: exit()
+ * stops and reaps the children it remembered (cp_children.h).  The test
+ * is the subreaper (Linux): a child left behind would become its own.
+ *
+ * RLIMIT_NPROC binds no root process: as root, the child first becomes a
+ * user of its own, uid 1000000 + its pid, that no other process has, so
+ * the limit counts only its processes.  Not as root, the limit would
+ * count every process of the user running the tests (other tests too):
+ * these tests are skipped. */
+
+typedef void (*RunnerBody)(void);
+
+/* The runner calls exit(1) in a child of the test runner: run no handler
+ * of Criterion's, only cp_children's (exit() has run it already, unless
+ * it was registered before this one; stopping twice does nothing). */
+static void
+stop_children_and_exit(void)
+{
+    cp_children_stop();
+    _exit(EXIT_FAILURE);
+}
+
+#ifdef __linux__
+/* In the forked child: at most `forks` more processes from now on. */
+static gboolean
+limit_forks(int forks)
+{
+    uid_t uid = (uid_t) (1000000 + getpid());
+    struct rlimit limit = { (rlim_t) forks + 1, (rlim_t) forks + 1 };   /* + this one */
+
+    return setrlimit(RLIMIT_NPROC, &limit) == 0 && setuid(uid) == 0
+           /* A change of user clears the parent-death signal: set it again. */
+           && prctl(PR_SET_PDEATHSIG, SIGKILL) == 0;
+}
+#endif
+
+/* Run body() in a child that can fork `forks` processes; assert that it
+ * exited 1 with one line on stderr that contains `message`, and that no
+ * child was left behind. */
+static void
+assert_fails_halfway(int forks, RunnerBody body, const char *message)
+{
+#ifdef __linux__
+    char text[1024] = "";
+    int err[2], status;
+    ssize_t n;
+    pid_t child;
+
+    if (geteuid() != 0)
+        cr_skip_test("RLIMIT_NPROC: run as root to give the runner a user of its own");
+    cr_assert_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+    cr_assert_eq(pipe(err), 0);
+    child = cp_test_fork();
+    if (child == 0) {
+        if (dup2(err[1], STDERR_FILENO) == -1 || atexit(stop_children_and_exit) != 0
+            || !limit_forks(forks))
+            _exit(99);
+        close(err[0]);
+        close(err[1]);
+        body();
+        _exit(EXIT_SUCCESS);   /* not reached: a fork failed */
+    }
+    close(err[1]);
+    cr_assert_eq(waitpid(child, &status, 0), child);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 99)
+        cr_skip_test("the test's child could not become a user of its own (setuid)");
+    /* First: a child left running would keep stderr's pipe open. */
+    cp_test_assert_no_children();
+    n = cp_io_read_full(err[0], text, sizeof text - 1);
+    close(err[0]);
+    cr_assert_geq(n, 0);
+    text[n] = '\0';
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1, "status %#x, stderr: %s",
+              (unsigned) status, text);
+    cr_assert(n > 0 && strchr(text, '\n') == &text[n - 1], "want one line on stderr: %s", text);
+    cr_assert(strstr(text, message) != NULL, "stderr: %s", text);
+#else
+    (void) forks, (void) body, (void) message;
+    cr_skip_test("RLIMIT_NPROC and the subreaper: Linux only");
+#endif
+}
+
+/* 4 children computing about a second each; the third fork fails. */
+static void
+cpu_processes_of_4(void)
+{
+    guint64 sum;
+
+    (void) cp_bench_cpu_run(CP_BENCH_PROCESSES, G_GUINT64_CONSTANT(4000000000), 4, &sum);
+}
+
+Test(bench, cpu_processes_fork_failing_halfway_leaves_no_child, .timeout = 30)
+{
+    assert_fails_halfway(2, cpu_processes_of_4, "fork failed");
+}
+
+/* 3 children waiting 10 s each; the second fork fails. */
+static void
+io_processes_of_3(void)
+{
+    int completed;
+
+    cp_time_set_scale(10);
+    (void) cp_bench_io_run(CP_BENCH_PROCESSES, 3, &completed);
+}
+
+Test(bench, io_processes_fork_failing_halfway_leaves_no_child, .timeout = 30)
+{
+    assert_fails_halfway(1, io_processes_of_3, "fork failed");
+}
+
+/* 4 children held at the gate; the third fork fails. */
+static void
+four_children_at_the_gate(void)
+{
+    (void) cp_bench_children_private_bytes(4, 0);
+}
+
+Test(bench, children_private_bytes_fork_failing_halfway_leaves_no_child, .timeout = 30)
+{
+    assert_fails_halfway(2, four_children_at_the_gate, "fork failed");
+}
+
+#ifdef __linux__
+/* How many children pid has now, from /proc; -1 where Linux does not say. */
+static int
+count_children_of(pid_t pid)
+{
+    char *path = g_strdup_printf("/proc/%ld/task/%ld/children", (long) pid, (long) pid);
+    char *text = NULL;
+    int n = -1;
+
+    if (g_file_get_contents(path, &text, NULL, NULL)) {
+        char **pids = g_strsplit(g_strstrip(text), " ", -1);
+
+        n = text[0] == '\0' ? 0 : (int) g_strv_length(pids);
+        g_strfreev(pids);
+        g_free(text);
+    }
+    g_free(path);
+    return n;
+}
+
+/* Killing the parent alone (kill -9, or a SIGINT sent to it only) ends the
+ * runner's children too: each asked for SIGTERM when its parent dies
+ * (cp_children_in_child()).  They would otherwise wait out their 10 s
+ * and exit 0. */
+Test(bench, process_runner_children_die_with_their_parent, .timeout = 30)
+{
+    struct timespec tick = { 0, 10 * 1000 * 1000 };
+    double start = cp_time_now();
+    int status, n;
+    pid_t parent;
+
+    cr_assert_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+    parent = cp_test_fork();
+    if (parent == 0) {
+        int completed;
+
+        cp_time_set_scale(10);
+        (void) cp_bench_io_run(CP_BENCH_PROCESSES, 3, &completed);
+        _exit(EXIT_SUCCESS);
+    }
+    while ((n = count_children_of(parent)) < 3) {
+        if (n == -1) {
+            kill(parent, SIGKILL);
+            waitpid(parent, NULL, 0);
+            cr_skip_test("no /proc/PID/task/PID/children here");
+        }
+        cr_assert_lt(cp_time_since(start), 10, "the runner started %d children", n);
+        nanosleep(&tick, NULL);
+    }
+    cr_assert_eq(kill(parent, SIGKILL), 0);
+    cr_assert_eq(waitpid(parent, &status, 0), parent);
+    for (int k = 0; k < 3; k++) {
+        /* The orphans are ours now (subreaper).  Each ends of SIGTERM, or,
+         * if its parent died before its prctl(), exits 1 on seeing that. */
+        pid_t orphan = waitpid(-1, &status, 0);
+
+        cr_assert_gt(orphan, 0, "waitpid: %s", strerror(errno));
+        cr_assert((WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM)
+                  || (WIFEXITED(status) && WEXITSTATUS(status) == 1),
+                  "orphan %ld ended with wait status %#x", (long) orphan, (unsigned) status);
+    }
+    cp_test_assert_no_children();
+}
+#endif
 
 /* ----------------------------------------------------------------- output */
 

@@ -9,11 +9,19 @@
 #include <config.h>
 
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include <glib/gstdio.h>
 
@@ -494,6 +502,76 @@ Test(thread_vs_process, lesson_004_verbose, .timeout = 30)
     assert_footnote(run, 4);
     cp_run_free(run);
 }
+
+#ifdef __linux__
+/* How many children pid has now, from /proc; -1 where Linux does not say. */
+static int
+count_children_of(pid_t pid)
+{
+    char *path = g_strdup_printf("/proc/%ld/task/%ld/children", (long) pid, (long) pid);
+    char *text = NULL;
+    int n = -1;
+
+    if (g_file_get_contents(path, &text, NULL, NULL)) {
+        char **pids = g_strsplit(g_strstrip(text), " ", -1);
+
+        n = text[0] == '\0' ? 0 : (int) g_strv_length(pids);
+        g_strfreev(pids);
+        g_free(text);
+    }
+    g_free(path);
+    return n;
+}
+
+/* Lesson 004's four processes end with their parent: killed alone (kill
+ * -9 here; a SIGINT sent to it only does the same), it leaves none of them
+ * computing.  n = 10^9: about a second a task, once the threads are done. */
+Test(thread_vs_process, lesson_004_children_die_with_their_parent, .timeout = 60)
+{
+    const char *builddir = g_getenv("CONPAR_BUILDDIR");
+    char *path = g_build_filename(builddir ? builddir : ".", "examples", TVP, NULL);
+    struct timespec tick = { 0, 10 * 1000 * 1000 };
+    double start = g_get_monotonic_time() / 1e6;
+    int status, n;
+    pid_t parent;
+
+    cr_assert_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+    parent = cp_test_fork();
+    if (parent == 0) {
+        int null = open("/dev/null", O_WRONLY);
+
+        if (null == -1 || dup2(null, STDOUT_FILENO) == -1)
+            _exit(127);
+        execl(path, "thread_vs_process", "--lesson=004", "--size=1000000000", "--repeat=1",
+              (char *) NULL);
+        _exit(127);
+    }
+    g_free(path);
+    while ((n = count_children_of(parent)) < 4) {
+        if (n == -1) {
+            kill(parent, SIGKILL);
+            waitpid(parent, NULL, 0);
+            cr_skip_test("no /proc/PID/task/PID/children here");
+        }
+        cr_assert_eq(waitpid(parent, &status, WNOHANG), 0, "it ended before its processes started");
+        cr_assert_lt(g_get_monotonic_time() / 1e6 - start, 40, "it started %d processes", n);
+        nanosleep(&tick, NULL);
+    }
+    cr_assert_eq(kill(parent, SIGKILL), 0);
+    cr_assert_eq(waitpid(parent, &status, 0), parent);
+    for (int k = 0; k < 4; k++) {
+        /* The orphans are ours now (subreaper).  Each ends of SIGTERM, or,
+         * if its parent died before its prctl(), exits 1 on seeing that. */
+        pid_t orphan = waitpid(-1, &status, 0);
+
+        cr_assert_gt(orphan, 0, "waitpid: %s", strerror(errno));
+        cr_assert((WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM)
+                  || (WIFEXITED(status) && WEXITSTATUS(status) == 1),
+                  "orphan %ld ended with wait status %#x", (long) orphan, (unsigned) status);
+    }
+    cp_test_assert_no_children();
+}
+#endif
 
 /* -v: the table with what C adds: the cores, the sequential time, the
  * spreads, the speedups, the marks and the footnote. */

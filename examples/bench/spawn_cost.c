@@ -11,6 +11,9 @@
  *  - thread: pthread_create() of a thread that returns at once, then
  *    pthread_join();
  *  - process: fork() of a child that _exit()s at once, then waitpid();
+ *    as every conpar child, it first asks to die with its parent, and the
+ *    parent remembers it until it is reaped (common/cp_children.h: one
+ *    prctl() in the child on Linux, lost in the noise of the fork);
  *  - executor: one task submitted to an idle cp_executor (common/, a
  *    pthread pool) and its result waited for: the round trip through the
  *    pool's queue, no thread started;
@@ -51,6 +54,7 @@
 #include <unistd.h>
 
 #include "cp_bench.h"
+#include "cp_children.h"
 #include "cp_die.h"
 #include "cp_executor.h"
 #include "cp_options.h"
@@ -145,11 +149,15 @@ sample(void *data)
             child = fork();
             if (child == -1)
                 cp_die_errno("fork");
-            if (child == 0)
+            if (child == 0) {
+                cp_children_in_child();   /* dies with its parent */
                 _exit(EXIT_SUCCESS);
+            }
+            cp_children_add(child);   /* until reaped: exit() would stop it */
             while (waitpid(child, &status, 0) == -1)
                 if (errno != EINTR)
                     cp_die_errno("waitpid");
+            cp_children_reaped(child);
             if (!cp_child_status_ok(status, "child"))
                 exit(EXIT_FAILURE);
             result = GINT_TO_POINTER(k);

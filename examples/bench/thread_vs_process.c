@@ -18,7 +18,9 @@
  *    processes, each run the lesson's cpu_task(k), the sum of i*k for
  *    i < n with k = 0..3: every worker does all n steps.  This file starts
  *    and joins them itself (pthread_create/join, fork/waitpid), as the
- *    lesson's code does.
+ *    lesson's code does; each child is remembered until it is reaped
+ *    (common/cp_children.h), so neither a fork that fails halfway nor a
+ *    kill of the parent alone leaves a child running.
  * Each figure is the median of --repeat runs after one warm-up run,
  * measured in turns, so that a busy spell of the machine hits them alike.
  *
@@ -58,6 +60,7 @@
 #include <unistd.h>
 
 #include "cp_bench.h"
+#include "cp_children.h"
 #include "cp_die.h"
 #include "cp_format.h"
 #include "cp_options.h"
@@ -231,13 +234,16 @@ benchmark_threads(void *data)
 }
 
 /* benchmark_processes(): fork 4 children, reap them; the seconds between.
- * A child checks its own total and exits 1 if it is wrong. */
+ * A child checks its own total and exits 1 if it is wrong.  Each child is
+ * remembered until reaped (cp_children_add/reaped): if a fork fails
+ * halfway, cp_die_errno()'s exit() stops and reaps those already started. */
 static double
 benchmark_processes(void *data)
 {
     pid_t children[WORKERS_004];
     gboolean ok = TRUE;
     double start;
+    int status;
 
     (void) data;
     fflush(stdout);   /* or each child would inherit, and print, our buffer */
@@ -246,16 +252,19 @@ benchmark_processes(void *data)
         children[k] = fork();
         if (children[k] == -1)
             cp_die_errno("fork");
-        if (children[k] == 0)
+        if (children[k] == 0) {
+            cp_children_in_child();   /* dies with its parent */
             _exit(cpu_task((guint64) k) == cpu_task_expected((guint64) k)
                   ? EXIT_SUCCESS : EXIT_FAILURE);
+        }
+        cp_children_add(children[k]);
     }
-    for (int k = 0; k < WORKERS_004; k++) {
-        char *who = g_strdup_printf("process %d", k);
-
-        if (!cp_bench_reap(children[k], who))   /* every child is reaped */
+    for (int k = 0; k < WORKERS_004; k++) {   /* every child is reaped */
+        if (cp_waitpid(children[k], &status) == -1)
+            cp_die_errno("waitpid");
+        cp_children_reaped(children[k]);
+        if (!cp_child_status_ok(status, "process %d", k))
             ok = FALSE;
-        g_free(who);
     }
     double seconds = cp_time_since(start);
 
