@@ -5,7 +5,8 @@
  * fork() share its pages instead of copying them.  A process-shared mutex
  * needs the attribute PTHREAD_PROCESS_SHARED: without it an implementation
  * may keep state tied to one process (the mutex then works, by luck, on
- * some systems and not on others).
+ * some systems and not on others).  A robust one (PTHREAD_MUTEX_ROBUST)
+ * is handed to the next locker, with EOWNERDEAD, when its holder dies.
  */
 /* MAP_ANONYMOUS is not in POSIX 2008: glibc shows it with _DEFAULT_SOURCE
  * (which also brings POSIX 2008), macOS with _DARWIN_C_SOURCE. */
@@ -48,6 +49,10 @@ cp_shm_mutex_init(pthread_mutex_t *m)
     if (s != 0)
         return s;
     s = pthread_mutexattr_setpshared(&attr, PTHREAD_PROCESS_SHARED);
+#if CP_SHM_ROBUST
+    if (s == 0)   /* a holder's death hands the lock on, with EOWNERDEAD */
+        s = pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+#endif
     if (s == 0)
         s = pthread_mutex_init(m, &attr);
     pthread_mutexattr_destroy(&attr);   /* cannot fail once initialized */

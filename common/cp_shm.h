@@ -24,11 +24,28 @@
  * The mutex must itself live in the shared mapping: one in ordinary memory
  * is copied by fork(), and each process would lock its own copy.
  *
- * Not robust: a process that dies while it holds the lock (a crash, a
- * kill) leaves it locked for good, and every later pthread_mutex_lock()
- * blocks forever.  Robust mutexes (pthread_mutexattr_setrobust) can
- * recover, but macOS lacks them; keep the locked sections short and
- * free of anything that can kill the process.
+ * Robust where the system allows: a process that dies while it holds
+ * the lock (a crash, a kill, SIGPIPE from `| head`) would otherwise leave
+ * it locked for good, and every later pthread_mutex_lock() would block
+ * forever.  cp_shm_mutex_init() makes the mutex PTHREAD_MUTEX_ROBUST
+ * (POSIX 2008), so the next locker instead gets the lock with the error
+ * EOWNERDEAD: the data it protects may be half updated.  That locker
+ * looks at the data, calls pthread_mutex_consistent() and goes on (or
+ * gives up); if it unlocks without doing so, the mutex is unusable for
+ * good (ENOTRECOVERABLE):
+ *
+ *     s = pthread_mutex_lock(&sh->lock);
+ *     if (s == EOWNERDEAD) {            // we hold it; its last holder died
+ *         ... check or repair sh->counter, say so ...
+ *         s = pthread_mutex_consistent(&sh->lock);
+ *     }
+ *     if (s != 0)
+ *         cp_die_en_child(s, "pthread_mutex_lock");
+ *
+ * macOS has no robust mutexes: there the mutex is a plain process-shared
+ * one, CP_SHM_ROBUST is 0, a holder's death still blocks the others for
+ * good, and pthread_mutex_consistent() (absent from its <pthread.h>) is
+ * defined below as one that is never needed and fails with ENOTSUP.
  *
  * MAP_ANONYMOUS is not in POSIX before 2024, but Linux, the BSDs and
  * macOS all have it.
@@ -36,8 +53,17 @@
 #ifndef CP_SHM_H
 #define CP_SHM_H
 
+#include <errno.h>
 #include <pthread.h>
 #include <stddef.h>
+
+/* 1 where cp_shm_mutex_init() makes robust mutexes, 0 where it cannot. */
+#ifdef __APPLE__
+#define CP_SHM_ROBUST 0
+#define pthread_mutex_consistent(m) ((void) (m), ENOTSUP)
+#else
+#define CP_SHM_ROBUST 1
+#endif
 
 /* size bytes (> 0) of zeroed memory, shared with every process forked
  * from now on.  NULL and errno on failure. */
@@ -48,9 +74,9 @@ void *cp_shm_new(size_t size);
  * and errno. */
 int cp_shm_free(void *mem, size_t size);
 
-/* Initialize a PTHREAD_PROCESS_SHARED mutex at m, which must lie in
- * memory from cp_shm_new().  Do it once, before fork().  0, or the pthread
- * error number. */
+/* Initialize a PTHREAD_PROCESS_SHARED mutex (robust where CP_SHM_ROBUST)
+ * at m, which must lie in memory from cp_shm_new().  Do it once, before
+ * fork().  0, or the pthread error number. */
 int cp_shm_mutex_init(pthread_mutex_t *m);
 
 #endif

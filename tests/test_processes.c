@@ -3,13 +3,283 @@
 #include <config.h>
 
 #include <criterion/criterion.h>
+#include <dirent.h>
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "cp_test.h"
+#include "cp_time.h"
+
+/* ---------------------------------------- runs that must end, children too */
+
+/* cp_test_run() waits as long as the example runs.  The runs below may
+ * hang (on a bug) or are cut short on purpose, so each gets a process
+ * group of its own: the test finds every process it started, gives it a
+ * deadline and kills whatever is left before any check can fail.  On
+ * Linux the test is the "subreaper" that inherits, and reaps, orphans. */
+
+static char *
+example_path(const char *example)
+{
+    const char *builddir = g_getenv("CONPAR_BUILDDIR");
+
+    return g_build_filename(builddir ? builddir : ".", "examples", example, NULL);
+}
+
+static void
+own_group(gpointer data)
+{
+    (void) data;
+    (void) setpgid(0, 0);
+}
+
+/* Start argv in a new process group, numbered as its pid; out and err get
+ * the read ends of its stdout and stderr. */
+static GPid
+spawn_in_own_group(const char *const *argv, int *out, int *err)
+{
+    GError *error = NULL;
+    GPid pid;
+
+#ifdef __linux__
+    cr_assert_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0, "prctl: %s", strerror(errno));
+#endif
+    if (!g_spawn_async_with_pipes(NULL, (char **) argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD,
+                                  own_group, NULL, &pid, NULL, out, err, &error))
+        cr_assert_fail("cannot run %s: %s", argv[0], error->message);
+    return pid;
+}
+
+static guint
+count_lines(const GString *text)
+{
+    guint n = 0;
+
+    for (gsize i = 0; i < text->len; i++)
+        n += text->str[i] == '\n';
+    return n;
+}
+
+/* Read out and err into out_text and err_text until end of file on both
+ * (TRUE), or until out_text has `lines` lines if lines > 0 (TRUE), or
+ * until the deadline, a cp_time_now() time (FALSE). */
+static gboolean
+read_output(int out, int err, GString *out_text, GString *err_text, guint lines, double deadline)
+{
+    struct pollfd fds[2] = { { out, POLLIN, 0 }, { err, POLLIN, 0 } };
+    GString *texts[2] = { out_text, err_text };
+
+    while (fds[0].fd >= 0 || fds[1].fd >= 0) {
+        int ms = (int) ((deadline - cp_time_now()) * 1000), n;
+
+        if (lines > 0 && count_lines(out_text) >= lines)
+            return TRUE;
+        if (ms <= 0)
+            return FALSE;
+        n = poll(fds, 2, ms);
+        if (n == -1 && errno != EINTR)
+            return FALSE;
+        for (int i = 0; i < 2 && n > 0; i++)
+            if (fds[i].fd >= 0 && fds[i].revents != 0) {
+                char buf[4096];
+                ssize_t got = read(fds[i].fd, buf, sizeof buf);
+
+                if (got > 0)
+                    g_string_append_len(texts[i], buf, got);
+                else if (got == 0 || errno != EINTR)
+                    fds[i].fd = -1;   /* poll() skips it from now on */
+            }
+    }
+    return lines == 0 || count_lines(out_text) >= lines;
+}
+
+/* Wait for pid until the deadline: TRUE, and its wait status, if it ended. */
+static gboolean
+wait_until(GPid pid, int *status, double deadline)
+{
+    for (;;) {
+        pid_t got = waitpid(pid, status, WNOHANG);
+
+        if (got == pid)
+            return TRUE;
+        if ((got == -1 && errno != EINTR) || cp_time_now() >= deadline)
+            return FALSE;
+        g_usleep(5000);
+    }
+}
+
+/* Reap the orphans that come to us until no process of group pgid is
+ * left (TRUE), or until the deadline (FALSE). */
+static gboolean
+group_ends_by(pid_t pgid, double deadline)
+{
+    for (;;) {
+        while (waitpid(-1, NULL, WNOHANG) > 0)
+            continue;
+        if (kill(-pgid, 0) == -1 && errno == ESRCH)
+            return TRUE;
+        if (cp_time_now() >= deadline)
+            return FALSE;
+        g_usleep(5000);
+    }
+}
+
+/* After a run that did not end: kill what is left of it and reap it. */
+static void
+kill_group(pid_t pgid)
+{
+    (void) kill(-pgid, SIGKILL);
+    (void) group_ends_by(pgid, cp_time_now() + 5);
+}
+
+/* Does pid have a child, alive or zombie?  (Linux: read from /proc.) */
+static gboolean
+has_child(pid_t pid)
+{
+    gboolean found = FALSE;
+#ifdef __linux__
+    DIR *proc = opendir("/proc");
+    struct dirent *entry;
+
+    while (proc != NULL && !found && (entry = readdir(proc)) != NULL) {
+        char *path = g_strdup_printf("/proc/%s/stat", entry->d_name), *stat = NULL, *end;
+        long ppid;
+
+        if (g_ascii_isdigit(entry->d_name[0]) && g_file_get_contents(path, &stat, NULL, NULL)
+            && (end = strrchr(stat, ')')) != NULL && sscanf(end + 1, " %*c %ld", &ppid) == 1)
+            found = ppid == pid;
+        g_free(stat);
+        g_free(path);
+    }
+    if (proc != NULL)
+        closedir(proc);
+#else
+    (void) pid;
+    found = TRUE;
+#endif
+    return found;
+}
+
+/* Run argv in its own group with a deadline of `seconds` for it and every
+ * process it starts.  TRUE if all ended in time, with argv[0]'s wait
+ * status and what the group wrote; FALSE after killing the group. */
+static gboolean
+run_with_deadline(const char *const *argv, double seconds, int *status, GString *out, GString *err)
+{
+    double deadline = cp_time_now() + seconds;
+    int out_fd, err_fd;
+    GPid pid = spawn_in_own_group(argv, &out_fd, &err_fd);
+    gboolean ended = read_output(out_fd, err_fd, out, err, 0, deadline)
+                     && wait_until(pid, status, deadline) && group_ends_by(pid, deadline);
+
+    if (!ended)
+        kill_group(pid);
+    close(out_fd);
+    close(err_fd);
+    return ended;
+}
+
+/* `sh -c "<example> [args] <redirection or pipe>"`: argv for
+ * run_with_deadline(), the example being sh's $0 and the args its $@. */
+static GPtrArray *
+shell_argv(const char *example, const char *tail, const char *const *args)
+{
+    GPtrArray *argv = g_ptr_array_new_with_free_func(g_free);
+
+    g_ptr_array_add(argv, g_strdup("/bin/sh"));
+    g_ptr_array_add(argv, g_strdup("-c"));
+    g_ptr_array_add(argv, g_strdup_printf("\"$0\" \"$@\" %s", tail));
+    g_ptr_array_add(argv, example_path(example));
+    for (; args && *args; args++)
+        g_ptr_array_add(argv, g_strdup(*args));
+    g_ptr_array_add(argv, NULL);
+    return argv;
+}
+
+/* A child that cannot write says so on stderr, with a non-zero status,
+ * and the parent reports the failed child and exits 1: stdout is
+ * /dev/full, where every write fails with ENOSPC.  Nothing is left
+ * running, and nothing hangs.  Returns what the run wrote on stderr. */
+static char *
+assert_write_error_is_reported(const char *example, const char *const *args)
+{
+    GPtrArray *argv = shell_argv(example, "> /dev/full", args);
+    GString *out = g_string_new(NULL), *err = g_string_new(NULL);
+    int status = -1;
+    gboolean ended;
+
+    if (access("/dev/full", W_OK) != 0)
+        cr_skip_test("no /dev/full");
+    ended = run_with_deadline((const char *const *) argv->pdata, 10, &status, out, err);
+    cr_assert(ended, "%s > /dev/full: still running after 10 s; stderr: %s", example, err->str);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1, "%s > /dev/full: status 0x%x, stderr: %s",
+              example, (unsigned) status, err->str);
+    cr_assert(strstr(err->str, "writing to stdout failed in child") != NULL,
+              "%s: no child said its write failed: %s", example, err->str);
+    cr_assert(strstr(err->str, " exited with status 1\n") != NULL,
+              "%s: the parent did not report a failed child: %s", example, err->str);
+    g_string_free(out, TRUE);
+    g_ptr_array_free(argv, TRUE);
+    return g_string_free(err, FALSE);
+}
+
+/* Ctrl-C to the parent alone: `kill -INT` of its pid (not of its process
+ * group, as the terminal's Ctrl-C would) once it is mid-run, that is once
+ * its children have printed `lines` lines (or, if lines is 0, once it
+ * has a child).  The parent dies of SIGINT, and within 2 s no process of
+ * the example is left: its children ended too, and none is a zombie. */
+static void
+assert_interrupt_leaves_no_child(const char *example, const char *const *args, guint lines)
+{
+    GPtrArray *argv = g_ptr_array_new_with_free_func(g_free);
+    GString *out = g_string_new(NULL), *err = g_string_new(NULL);
+    int out_fd, err_fd, status = -1;
+    gboolean mid_run = FALSE, parent_ended, all_ended;
+    double deadline;
+    GPid pid;
+
+#ifndef __linux__
+    if (lines == 0)
+        cr_skip_test("no /proc to see the children");
+#endif
+    g_ptr_array_add(argv, example_path(example));
+    for (; args && *args; args++)
+        g_ptr_array_add(argv, g_strdup(*args));
+    g_ptr_array_add(argv, NULL);
+    pid = spawn_in_own_group((const char *const *) argv->pdata, &out_fd, &err_fd);
+
+    deadline = cp_time_now() + 10;
+    if (lines > 0)
+        mid_run = read_output(out_fd, err_fd, out, err, lines, deadline);
+    else
+        while (!(mid_run = has_child(pid)) && cp_time_now() < deadline)
+            g_usleep(1000);
+    (void) kill(pid, SIGINT);
+    parent_ended = wait_until(pid, &status, cp_time_now() + 5);
+    all_ended = parent_ended && group_ends_by(pid, cp_time_now() + 2);
+    if (!all_ended)
+        kill_group(pid);
+    close(out_fd);
+    close(err_fd);
+
+    cr_assert(mid_run, "%s: not mid-run after 10 s; stdout: %s", example, out->str);
+    cr_assert(parent_ended, "%s: SIGINT did not end the parent", example);
+    cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT,
+              "%s: the parent ended with wait status 0x%x, not by SIGINT", example, (unsigned) status);
+    cr_assert(all_ended, "%s left a child running 2 s after SIGINT to its parent", example);
+    g_string_free(out, TRUE);
+    g_string_free(err, TRUE);
+    g_ptr_array_free(argv, TRUE);
+}
 
 static void
 assert_results(const char *line, const char *const *args)
@@ -488,29 +758,14 @@ Test(two_processes, every_line_once, .timeout = 20)
     }
 }
 
-/* A child that cannot write says so, and the parent fails too: stdout
- * is /dev/full, where every write fails with ENOSPC. */
+/* A child that cannot write says so, and the parent fails too. */
 Test(two_processes, write_error_is_reported, .timeout = 20)
 {
-    char *prog = g_build_filename(g_getenv("CONPAR_BUILDDIR") ? g_getenv("CONPAR_BUILDDIR") : ".",
-                                  "examples", "processes", "two_processes", NULL);
-    const char *argv[] = { "/bin/sh", "-c", "exec \"$0\" > /dev/full", prog, NULL };
-    char *err = NULL;
-    GError *error = NULL;
-    int status;
+    char *err = assert_write_error_is_reported("processes/two_processes", NULL);
 
-    if (access("/dev/full", W_OK) != 0)
-        cr_skip_test("no /dev/full");
-    cr_assert(g_spawn_sync(NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                           NULL, &err, &status, &error), "cannot run %s: %s", prog,
-              error ? error->message : "?");
-    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1, "status %d, stderr: %s", status, err);
-    cr_assert(strstr(err, "writing to stdout failed in child") != NULL, "stderr: %s", err);
     cr_assert(strstr(err, "process 1 exited with status 1") != NULL, "stderr: %s", err);
     cr_assert(strstr(err, "process 2 exited with status 1") != NULL, "stderr: %s", err);
-    cp_test_assert_no_children();
     g_free(err);
-    g_free(prog);
 }
 
 Test(two_processes, rejects_bad_input, .timeout = 20)
@@ -792,4 +1047,121 @@ Test(process_counter, rejects_bad_input, .timeout = 20)
 Test(process_counter, help, .timeout = 20)
 {
     cp_test_assert_help("processes/process_counter");
+}
+
+/* ------------------------------------- no child left behind, nothing hangs */
+
+/* Each child that prints flushes stdout before _exit() and checks it. */
+Test(factorial_processes, write_error_is_reported, .timeout = 20)
+{
+    g_free(assert_write_error_is_reported("processes/factorial_processes", NULL));
+}
+
+Test(named_processes, write_error_is_reported, .timeout = 20)
+{
+    const char *const lesson_002[] = { "--lesson=002", NULL };
+
+    g_free(assert_write_error_is_reported("processes/named_processes", NULL));
+    g_free(assert_write_error_is_reported("processes/named_processes", lesson_002));
+}
+
+Test(numbers_letters_processes, write_error_is_reported, .timeout = 20)
+{
+    g_free(assert_write_error_is_reported("processes/numbers_letters_processes", NULL));
+}
+
+Test(shared_array, write_error_is_reported, .timeout = 20)
+{
+    g_free(assert_write_error_is_reported("processes/shared_array", NULL));
+}
+
+Test(process_queue, write_error_is_reported, .timeout = 20)
+{
+    g_free(assert_write_error_is_reported("processes/process_queue", NULL));
+}
+
+/* The first process to print fails inside the lock and dies holding it;
+ * the next one to lock it is told so (EOWNERDEAD), instead of waiting for
+ * ever, and fails the same way. */
+Test(process_counter, write_error_is_reported, .timeout = 20)
+{
+    char *err = assert_write_error_is_reported("processes/process_counter", NULL);
+
+    cr_assert(strstr(err, "a process died holding the lock") != NULL, "stderr: %s", err);
+    g_free(err);
+}
+
+/* Issue 12: `process_counter | head -1`.  head exits after one line; the
+ * next process to print dies of SIGPIPE inside the lock, and so does each
+ * one after it.  With a robust lock each next one hears of it and goes
+ * on, so the whole pipeline ends at once, within 5 s, nothing left. */
+static void
+assert_head_ends_it(const char *const *args)
+{
+    GPtrArray *argv = shell_argv("processes/process_counter", "| head -n 1", args);
+    GString *out = g_string_new(NULL), *err = g_string_new(NULL);
+    int status = -1, process = 0, end = 0;
+    gboolean ended = run_with_deadline((const char *const *) argv->pdata, 5, &status, out, err);
+
+    cr_assert(ended, "process_counter | head -1: still running after 5 s; stderr: %s", err->str);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "head: wait status 0x%x", (unsigned) status);
+    cr_assert(sscanf(out->str, "Process %d: counter = 1\n%n", &process, &end) == 1
+              && out->str[end] == '\0', "not the first line alone: %s", out->str);
+    cr_assert(strstr(err->str, "a process died holding the lock; counter = ") != NULL,
+              "no process said it got the lock of one that died: %s", err->str);
+    g_string_free(out, TRUE);
+    g_string_free(err, TRUE);
+    g_ptr_array_free(argv, TRUE);
+}
+
+Test(process_counter, head_1_ends, .timeout = 20)
+{
+    /* The lesson's run, at the lesson's speed: 0.1 s between adds. */
+    const char *const lesson[] = { "--time-scale=1", NULL };
+    /* No waits: 8 processes keep the lock busy and the pipe full. */
+    const char *const busy[] = { "-w", "8", "-n", "100000", "--time-scale=0", NULL };
+
+    assert_head_ends_it(lesson);
+    assert_head_ends_it(busy);
+}
+
+/* Issue 12: Ctrl-C to the parent alone left children running.  A long
+ * time scale keeps the children mid-run (sleeping) when SIGINT comes. */
+Test(process_counter, interrupt_leaves_no_child, .timeout = 30)
+{
+    const char *const args[] = { "--time-scale=100", NULL };
+
+    assert_interrupt_leaves_no_child("processes/process_counter", args, 3);
+}
+
+Test(process_queue, interrupt_leaves_no_child, .timeout = 30)
+{
+    const char *const args[] = { "--time-scale=100", NULL };
+
+    assert_interrupt_leaves_no_child("processes/process_queue", args, 2);
+}
+
+Test(named_processes, interrupt_leaves_no_child, .timeout = 30)
+{
+    const char *const args[] = { "--time-scale=100", NULL };
+    const char *const lesson_002[] = { "--lesson=002", "--time-scale=100", NULL };
+
+    assert_interrupt_leaves_no_child("processes/named_processes", args, 3);
+    assert_interrupt_leaves_no_child("processes/named_processes", lesson_002, 3);
+}
+
+Test(numbers_letters_processes, interrupt_leaves_no_child, .timeout = 30)
+{
+    const char *const args[] = { "--time-scale=100", NULL };
+
+    assert_interrupt_leaves_no_child("processes/numbers_letters_processes", args, 2);
+}
+
+/* parallel_sum has no waits: its children live a few milliseconds each,
+ * so the biggest run is interrupted as soon as it has a child. */
+Test(parallel_sum, interrupt_leaves_no_child, .timeout = 30)
+{
+    const char *const args[] = { "--sublists=64", "--size=10000000", NULL };
+
+    assert_interrupt_leaves_no_child("processes/parallel_sum", args, 0);
 }

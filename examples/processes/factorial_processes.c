@@ -32,6 +32,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cp_children.h"
 #include "cp_die.h"
 #include "cp_options.h"
 
@@ -75,12 +76,16 @@ main(int argc, char *argv[])
     for (int i = 0; i < count; i++) {
         children[i] = fork();
         if (children[i] == -1)
-            cp_die_errno("fork");
+            cp_die_errno("fork");     /* exit() stops the children already started */
         if (children[i] == 0) {
+            cp_children_in_child();            /* first thing: die with the parent */
             calculate_factorial(numbers[i]);   /* numbers[i]: the child's own copy */
-            fflush(stdout);                    /* _exit() does not flush stdio */
+            /* _exit() drops what stdio still holds: flush it, and say if it failed. */
+            if (fflush(stdout) == EOF || ferror(stdout))
+                cp_die_errno_child("writing to stdout");
             _exit(EXIT_SUCCESS);
         }
+        cp_children_add(children[i]);   /* until waitpid() reaps it */
     }
 
     for (int i = 0; i < count; i++) {
@@ -89,6 +94,7 @@ main(int argc, char *argv[])
         while (waitpid(children[i], &status, 0) == -1)
             if (errno != EINTR)
                 cp_die_errno("waitpid");
+        cp_children_reaped(children[i]);
         if (!cp_child_status_ok(status, "the child for %d", numbers[i]))
             failed = 1;
     }

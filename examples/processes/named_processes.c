@@ -22,6 +22,9 @@
  * parent.  -v prints that line too, a line per worker with its PID and its
  * parent's PID ("Process-1 (PID: 1234, parent PID: 1233)", in either
  * lesson), and at the end how long the run took, in lesson seconds.
+ * Ctrl-C, or `kill -INT` of the parent alone, ends the workers too: the
+ * cp_children calls around fork() and waitpid() see to it that no child
+ * outlives its parent or a failure (see common/cp_children.h).
  *
  * See also: processes/two_processes.c (lesson 003: two processes, no
  * names); processes/numbers_letters_processes.c; threads/worker_threads.c,
@@ -38,6 +41,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cp_children.h"
 #include "cp_die.h"
 #include "cp_options.h"
 #include "cp_time.h"
@@ -102,11 +106,13 @@ main(int argc, char *argv[])
         fflush(stdout);   /* or the child would print our buffered lines again */
         children[i] = fork();
         if (children[i] == -1)
-            cp_die_errno("fork");
+            cp_die_errno("fork");     /* exit() stops the children already started */
         if (children[i] == 0) {
+            cp_children_in_child();   /* first thing: die with the parent */
             worker(names[i], i);
             _exit(EXIT_SUCCESS);   /* never return into main(): that is the parent's code */
         }
+        cp_children_add(children[i]);   /* until waitpid() reaps it */
     }
 
     for (int i = 0; i < workers; i++) {   /* reap every child, even after one failed */
@@ -115,6 +121,7 @@ main(int argc, char *argv[])
         while (waitpid(children[i], &status, 0) == -1)
             if (errno != EINTR)
                 cp_die_errno("waitpid");
+        cp_children_reaped(children[i]);
         if (!cp_child_status_ok(status, "%s", names[i]))
             failed = 1;
         g_free(names[i]);

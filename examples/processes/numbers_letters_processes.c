@@ -29,6 +29,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cp_children.h"
 #include "cp_die.h"
 #include "cp_options.h"
 #include "cp_time.h"
@@ -40,7 +41,8 @@ print_numbers(void)
 {
     for (int i = 0; i < 5; i++) {
         printf("%d\n", i);
-        fflush(stdout);
+        if (fflush(stdout) == EOF || ferror(stdout))   /* now: _exit() would drop it */
+            cp_die_errno_child("writing to stdout");
         cp_sleep(1.0);
     }
 }
@@ -50,7 +52,8 @@ print_letters(void)
 {
     for (const char *letter = "ABCDE"; *letter != '\0'; letter++) {
         printf("%c\n", *letter);
-        fflush(stdout);
+        if (fflush(stdout) == EOF || ferror(stdout))   /* now: _exit() would drop it */
+            cp_die_errno_child("writing to stdout");
         cp_sleep(1.0);
     }
 }
@@ -64,14 +67,17 @@ start_process(const char *name, void (*target)(void))
     fflush(stdout);   /* or the child would print our buffered lines again */
     pid = fork();
     if (pid == -1)
-        cp_die_errno("fork");
+        cp_die_errno("fork");     /* exit() stops any child already started */
     if (pid == 0) {
+        cp_children_in_child();   /* first thing: die with the parent */
         if (show_pids)
             printf("%s (PID: %ld, parent PID: %ld)\n", name, (long) getpid(), (long) getppid());
         target();
-        fflush(stdout);
+        if (fflush(stdout) == EOF || ferror(stdout))   /* _exit() does not flush stdio */
+            cp_die_errno_child("writing to stdout");
         _exit(EXIT_SUCCESS);   /* never return into main(): that is the parent's code */
     }
+    cp_children_add(pid);   /* until join_process() reaps it */
     return pid;
 }
 
@@ -84,6 +90,7 @@ join_process(pid_t pid, const char *name)
     while (waitpid(pid, &status, 0) == -1)
         if (errno != EINTR)
             cp_die_errno("waitpid");
+    cp_children_reaped(pid);
     return cp_child_status_ok(status, "%s", name);
 }
 

@@ -33,6 +33,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cp_children.h"
 #include "cp_die.h"
 #include "cp_format.h"
 #include "cp_io.h"
@@ -107,12 +108,14 @@ main(int argc, char *argv[])
     for (int i = 0; i < sublists; i++) {
         children[i] = fork();
         if (children[i] == -1)
-            cp_die_errno("fork");
+            cp_die_errno("fork");     /* exit() stops the children already started */
         if (children[i] == 0) {
+            cp_children_in_child();   /* first thing: die with the parent */
             if (close(fds[0]) == -1)
                 cp_die_errno_child("close");
             sublist_multiply(fds[1], i, (int64_t) i * size + 1, (int64_t) (i + 1) * size);
         }
+        cp_children_add(children[i]);   /* until waitpid() reaps it */
     }
     if (close(fds[1]) == -1)   /* ours too, or read() would never see end of file */
         cp_die_errno("close");
@@ -134,6 +137,7 @@ main(int argc, char *argv[])
         while (waitpid(children[i], &status, 0) == -1)
             if (errno != EINTR)
                 cp_die_errno("waitpid");
+        cp_children_reaped(children[i]);
         if (!cp_child_status_ok(status, "child %d", i))
             failed = 1;
     }

@@ -28,6 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cp_children.h"
 #include "cp_die.h"
 #include "cp_format.h"
 #include "cp_io.h"
@@ -74,11 +75,12 @@ main(int argc, char *argv[])
         int fds[2];
 
         if (pipe(fds) == -1)
-            cp_die_errno("pipe");
+            cp_die_errno("pipe");     /* exit() stops the children already started */
         children[i] = fork();
         if (children[i] == -1)
             cp_die_errno("fork");
         if (children[i] == 0) {
+            cp_children_in_child();   /* first thing: die with the parent */
             /* Our read end, and the read ends of earlier siblings' pipes,
              * are not ours to keep open. */
             if (close(fds[0]) == -1)
@@ -88,6 +90,7 @@ main(int argc, char *argv[])
                     cp_die_errno_child("close");
             sublist_add(fds[1], (int64_t) i * size + 1, (int64_t) (i + 1) * size);
         }
+        cp_children_add(children[i]);   /* until waitpid() reaps it */
         if (close(fds[1]) == -1)   /* so read() sees end of file if the child dies */
             cp_die_errno("close");
         read_fds[i] = fds[0];
@@ -114,15 +117,15 @@ main(int argc, char *argv[])
         while (waitpid(children[i], &status, 0) == -1)
             if (errno != EINTR)
                 cp_die_errno("waitpid");
+        cp_children_reaped(children[i]);
         if (!cp_child_status_ok(status, "child %d", i))
             failed = 1;
     }
 
-    if (failed)
-        return EXIT_FAILURE;
-    cp_print_int_list("Results: ", results, (gsize) sublists);
+    if (!failed)
+        cp_print_int_list("Results: ", results, (gsize) sublists);
     g_free(results);
     g_free(read_fds);
     g_free(children);
-    return EXIT_SUCCESS;
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }

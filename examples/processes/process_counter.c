@@ -12,9 +12,15 @@
  *
  * Look for: "Process p: counter = v" with v going 1, 2, ... 9 in order
  * (the value is printed inside the lock), then "Final counter value: 9";
- * the program checks the total and exits 1 if it is wrong.  Like
- * Python's Lock, this one is not robust: a process killed while holding
- * it would leave the others waiting forever (see common/cp_shm.h).
+ * the program checks the total and exits 1 if it is wrong.
+ *
+ * Unlike Python's Lock, this one is robust (common/cp_shm.h): when a
+ * process dies holding it (killed, or by SIGPIPE in `process_counter |
+ * head -1`), the next process to lock it gets it with EOWNERDEAD instead
+ * of waiting forever.  That process says so on stderr, with the counter's
+ * value, calls pthread_mutex_consistent() and goes on; the parent then
+ * reports the dead process and exits 1, since the count may be short.
+ * (macOS has no robust mutexes: there the others would wait forever.)
  *
  * See also: sync/shared_counter.c, the same race between threads;
  * processes/shared_array.c (shared memory without a lock).
@@ -30,6 +36,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cp_children.h"
 #include "cp_die.h"
 #include "cp_options.h"
 #include "cp_shm.h"
@@ -47,11 +54,19 @@ synchronized_worker(struct shared *sh, int process_id, int increments)
 
     for (int k = 0; k < increments; k++) {
         s = pthread_mutex_lock(&sh->lock);
+        if (s == EOWNERDEAD) {   /* ours now, but its last holder died holding it */
+            fprintf(stderr, "process_counter: process %d: a process died holding the lock;"
+                    " counter = %d (its add may be missing)\n", process_id, sh->counter);
+            s = pthread_mutex_consistent(&sh->lock);
+        }
         if (s != 0)
             cp_die_en_child(s, "pthread_mutex_lock");
         sh->counter += 1;   /* read, add, write back: no other process in between */
         printf("Process %d: counter = %d\n", process_id, sh->counter);
-        fflush(stdout);     /* inside the lock, so the values print in order */
+        /* Inside the lock, so the values print in order.  A failed write
+         * ends this process holding the lock: see EOWNERDEAD above. */
+        if (fflush(stdout) == EOF || ferror(stdout))
+            cp_die_errno_child("writing to stdout");
         s = pthread_mutex_unlock(&sh->lock);
         if (s != 0)
             cp_die_en_child(s, "pthread_mutex_unlock");
@@ -82,7 +97,8 @@ main(int argc, char *argv[])
     /* fork() copies ordinary memory: a counter or a lock there would be
      * one per process.  Both go in a shared mapping, made before the forks,
      * and the mutex is made PTHREAD_PROCESS_SHARED, without which a mutex
-     * need work only between the threads of one process. */
+     * need work only between the threads of one process, and robust, so
+     * that a holder's death does not block the others (EOWNERDEAD above). */
     sh = cp_shm_new(sizeof *sh);   /* zeroed: counter = 0 */
     if (sh == NULL)
         cp_die_errno("cp_shm_new");
@@ -96,11 +112,13 @@ main(int argc, char *argv[])
     for (int i = 0; i < workers; i++) {
         children[i] = fork();
         if (children[i] == -1)
-            cp_die_errno("fork");
+            cp_die_errno("fork");     /* exit() stops the children already started */
         if (children[i] == 0) {
+            cp_children_in_child();   /* first thing: die with the parent */
             synchronized_worker(sh, i + 1, increments);
             _exit(EXIT_SUCCESS);
         }
+        cp_children_add(children[i]);   /* until waitpid() reaps it */
     }
 
     for (int i = 0; i < workers; i++) {
@@ -109,6 +127,7 @@ main(int argc, char *argv[])
         while (waitpid(children[i], &status, 0) == -1)
             if (errno != EINTR)
                 cp_die_errno("waitpid");
+        cp_children_reaped(children[i]);
         if (!cp_child_status_ok(status, "process %d", i + 1))
             failed = 1;
     }

@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "cp_channel.h"
+#include "cp_children.h"
 #include "cp_die.h"
 #include "cp_options.h"
 #include "cp_time.h"
@@ -53,7 +54,8 @@ producer_process(CpChannel *queue)
         if (cp_channel_send_str(queue, data) == -1)
             cp_die_errno_child("cp_channel_send");
         printf("Producer put: %s\n", data);
-        fflush(stdout);   /* _exit() does not flush stdio */
+        if (fflush(stdout) == EOF || ferror(stdout))   /* now: _exit() would drop it */
+            cp_die_errno_child("writing to stdout");
         cp_sleep(0.1);
     }
 }
@@ -75,7 +77,8 @@ consumer_process(CpChannel *queue)
         if (status != CP_CHANNEL_MESSAGE)
             break;   /* end of file, or the lesson's queue.Empty */
         printf("Consumer got: %s\n", (char *) data);
-        fflush(stdout);
+        if (fflush(stdout) == EOF || ferror(stdout))   /* now: _exit() would drop it */
+            cp_die_errno_child("writing to stdout");
         g_free(data);
         received++;
         cp_sleep(0.2);
@@ -96,6 +99,7 @@ join_process(pid_t pid, const char *name)
     while (waitpid(pid, &status, 0) == -1)
         if (errno != EINTR)
             cp_die_errno("waitpid");
+    cp_children_reaped(pid);
     return cp_child_status_ok(status, "the %s", name);
 }
 
@@ -118,16 +122,20 @@ main(int argc, char *argv[])
     if (producer == -1)
         cp_die_errno("fork");
     if (producer == 0) {
+        cp_children_in_child();   /* first thing: die with the parent */
         producer_process(&queue);
         _exit(EXIT_SUCCESS);
     }
+    cp_children_add(producer);    /* until join_process() reaps it */
     consumer = fork();
     if (consumer == -1)
-        cp_die_errno("fork");
+        cp_die_errno("fork");     /* exit() stops the producer */
     if (consumer == 0) {
+        cp_children_in_child();
         consumer_process(&queue);
         _exit(EXIT_SUCCESS);
     }
+    cp_children_add(consumer);
     cp_channel_destroy(&queue);   /* the parent uses neither end */
 
     ok = join_process(producer, "producer");

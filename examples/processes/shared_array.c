@@ -34,6 +34,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cp_children.h"
 #include "cp_die.h"
 #include "cp_format.h"
 #include "cp_options.h"
@@ -50,7 +51,9 @@ worker_with_shared_data(atomic_int *shared_array, int process_id)
     for (int i = 0; i < LENGTH; i++)
         atomic_store(&shared_array[i], process_id * 100 + i);
     printf("Process %d modified shared array\n", process_id);
-    fflush(stdout);   /* _exit() does not flush stdio */
+    /* _exit() drops what stdio still holds: flush it, and say if it failed. */
+    if (fflush(stdout) == EOF || ferror(stdout))
+        cp_die_errno_child("writing to stdout");
 }
 
 int
@@ -75,11 +78,13 @@ main(int argc, char *argv[])
     for (int i = 0; i < workers; i++) {
         children[i] = fork();
         if (children[i] == -1)
-            cp_die_errno("fork");
+            cp_die_errno("fork");     /* exit() stops the children already started */
         if (children[i] == 0) {
+            cp_children_in_child();   /* first thing: die with the parent */
             worker_with_shared_data(shared_array, i + 1);
             _exit(EXIT_SUCCESS);
         }
+        cp_children_add(children[i]);   /* until waitpid() reaps it */
     }
 
     for (int i = 0; i < workers; i++) {
@@ -88,6 +93,7 @@ main(int argc, char *argv[])
         while (waitpid(children[i], &status, 0) == -1)
             if (errno != EINTR)
                 cp_die_errno("waitpid");
+        cp_children_reaped(children[i]);
         if (!cp_child_status_ok(status, "process %d", i + 1))
             failed = 1;
     }

@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cp_children.h"
 #include "cp_die.h"
 #include "cp_options.h"
 
@@ -50,14 +51,16 @@ start_process(void (*task)(void))
     fflush(stdout);   /* or the child would print our buffered lines again */
     pid = fork();
     if (pid == -1)
-        cp_die_errno("fork");
+        cp_die_errno("fork");     /* exit() stops any child already started */
     if (pid == 0) {
+        cp_children_in_child();   /* first thing: die with the parent */
         task();
         /* _exit() drops what stdio still holds: flush it, and say if it failed. */
         if (fflush(stdout) == EOF || ferror(stdout))
             cp_die_errno_child("writing to stdout");
         _exit(EXIT_SUCCESS);   /* never return into main(): that is the parent's code */
     }
+    cp_children_add(pid);   /* until join_process() reaps it */
     return pid;
 }
 
@@ -69,6 +72,7 @@ join_process(pid_t pid, const char *name)
 
     if (cp_waitpid(pid, &status) == -1)
         cp_die_errno("waitpid");
+    cp_children_reaped(pid);
     return cp_child_status_ok(status, "%s", name);
 }
 
