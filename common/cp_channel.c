@@ -16,12 +16,12 @@
  *     and it is made PTHREAD_PROCESS_SHARED so that it works across
  *     processes.
  *
- * Teaching limit: a writer killed while it holds the lock leaves it locked
- * for good, and every later writer blocks.  That happens most easily when
- * the reader quits: a writer in the middle of a large message then dies of
- * SIGPIPE, lock in hand.  Robust mutexes (pthread_mutexattr_setrobust) can
- * recover, but macOS lacks them, and half a message has broken the stream
- * anyway.
+ * A writer killed while it holds the lock (most easily when the reader
+ * quits: a writer in the middle of a large message dies of SIGPIPE, lock in
+ * hand) would leave it locked for good.  The lock is robust (cp_shm): the
+ * next writer gets EOWNERDEAD, releases it and fails with that error,
+ * since half a message has broken the stream.  Teaching limit: macOS has
+ * no robust mutexes, and there every later writer blocks.
  *
  * One process (one thread) reads: recv takes no lock.
  */
@@ -125,6 +125,15 @@ cp_channel_send(CpChannel *ch, const void *data, size_t len)
     /* Small messages take the lock too: without it, one could land between
      * two write()s of another process's large message. */
     s = pthread_mutex_lock(ch->write_lock);
+    if (s == EOWNERDEAD) {
+        /* A writer died holding the (robust) lock, maybe halfway through a
+         * large message: the lock can be made whole again, the stream not.
+         * Release it, so that no other writer waits for ever, and fail. */
+        (void) pthread_mutex_consistent(ch->write_lock);
+        (void) pthread_mutex_unlock(ch->write_lock);
+        errno = EOWNERDEAD;
+        return -1;
+    }
     if (s != 0) {
         errno = s;
         return -1;

@@ -70,7 +70,8 @@ consumer_process(CpChannel *queue)
         void *data;
         size_t len;
         /* The wait is real seconds: scale the lesson's 1 s like cp_sleep(). */
-        CpChannelStatus status = cp_channel_recv_timeout(queue, &data, &len, cp_time_scaled(1.0));
+        CpChannelStatus status = cp_channel_recv_timeout(queue, &data, &len,
+                                                          cp_time_scaled_timeout(1.0));
 
         if (status == CP_CHANNEL_ERROR)
             cp_die_errno_child("cp_channel_recv");
