@@ -59,8 +59,8 @@ typedef struct {
 
 /* The runs that stand for a program in the tests below: the benchmarks at
  * a tiny size, as in test_benchmarks.c (each must be here), and a second
- * lesson where it forks where the first does not.  Any other program
- * runs once, without arguments. */
+ * lesson where it forks where the first does not, and the runs below
+ * that always print.  Any other program runs once, without arguments. */
 static const Program quick_runs[] = {
     { "bench/concurrency_vs_parallelism", { "--size=20000", "--repeat=1", NULL } },
     { "bench/thread_vs_process", { "--size=20000", "--repeat=1", "--max-workers=2", NULL } },
@@ -69,6 +69,11 @@ static const Program quick_runs[] = {
     { "bench/gil_demo", { "--size=20000", "--repeat=1", "--max-workers=2", NULL } },
     { "bench/queue_throughput", { "--items=1000", "--repeat=1", "--no-gasyncqueue", NULL } },
     { "bench/spawn_cost", { "--ops=3", "--repeat=1", NULL } },
+    /* Their lessons' runs may print nothing (a file; a race; a random
+     * timeout): these runs always print. */
+    { "sync/locked_file_writer", { "-v", "--output=/dev/null", NULL } },
+    { "queues/queue_reader", { "--fixed", NULL } },
+    { "async/timeout", { "-v", NULL } },
 };
 
 /* The runs of program (g_array_unref() them): its quick_runs, or one
