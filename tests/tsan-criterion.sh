@@ -1,6 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: 0BSD
-# Run a Criterion test binary built with ThreadSanitizer, one test at a time.
+# Run a Criterion test binary of the ThreadSanitizer build; one built with
+# ThreadSanitizer (a unit test of common/) one test at a time.
 #
 # Criterion (2.4, issue #274) maps a shared arena at a random address at
 # start-up; under ThreadSanitizer that address must fall in the little
@@ -13,9 +14,15 @@
 # address-space randomization off as the Criterion issue suggests, and its
 # TAP line is passed on.  A test that never starts is reported as failed.
 #
+# The black-box tests' runners are built without ThreadSanitizer (the
+# examples they run are built with it): they start like any other runner
+# and are run as they are.
+#
 # Usage (as the Makefile's LOG_COMPILER): tsan-criterion.sh ./tests/test_x
 
 bin=$1
+# A runner built without ThreadSanitizer is run as it is.
+grep -q __tsan_init "$bin" || exec "$bin"
 tries=${CP_TSAN_TRIES:-1000}
 wrap=""
 command -v setarch >/dev/null 2>&1 && wrap="setarch $(uname -m) -R"
