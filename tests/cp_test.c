@@ -292,3 +292,21 @@ rand_r(unsigned int *seed)
     return (int) (0x350000u + (*seed >> 8) % 0x18000u);
 }
 #endif
+
+int
+cp_test_count_children_of(pid_t pid)
+{
+    char *path = g_strdup_printf("/proc/%ld/task/%ld/children", (long) pid, (long) pid);
+    char *text = NULL;
+    int n = -1;
+
+    if (g_file_get_contents(path, &text, NULL, NULL)) {
+        char **pids = g_strsplit(g_strstrip(text), " ", -1);
+
+        n = text[0] == '\0' ? 0 : (int) g_strv_length(pids);
+        g_strfreev(pids);
+        g_free(text);
+    }
+    g_free(path);
+    return n;
+}

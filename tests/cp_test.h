@@ -72,6 +72,9 @@ int cp_test_count_open_fds(void);
  * outlives a failed or timed-out test.  The child must end with _exit(). */
 pid_t cp_test_fork(void);
 
+/* How many children pid has now, from Linux's /proc; -1 elsewhere. */
+int cp_test_count_children_of(pid_t pid);
+
 /* Reap pid (retrying on EINTR) and assert that it exited with status 0. */
 void cp_test_assert_child_ok(pid_t pid);
 

@@ -578,25 +578,6 @@ Test(bench, children_private_bytes_fork_failing_halfway_leaves_no_child, .timeou
 }
 
 #ifdef __linux__
-/* How many children pid has now, from /proc; -1 where Linux does not say. */
-static int
-count_children_of(pid_t pid)
-{
-    char *path = g_strdup_printf("/proc/%ld/task/%ld/children", (long) pid, (long) pid);
-    char *text = NULL;
-    int n = -1;
-
-    if (g_file_get_contents(path, &text, NULL, NULL)) {
-        char **pids = g_strsplit(g_strstrip(text), " ", -1);
-
-        n = text[0] == '\0' ? 0 : (int) g_strv_length(pids);
-        g_strfreev(pids);
-        g_free(text);
-    }
-    g_free(path);
-    return n;
-}
-
 /* Killing the parent alone (kill -9, or a SIGINT sent to it only) ends the
  * runner's children too: each asked for SIGTERM when its parent dies
  * (cp_children_in_child()).  They would otherwise wait out their 10 s
@@ -617,7 +598,7 @@ Test(bench, process_runner_children_die_with_their_parent, .timeout = 30)
         (void) cp_bench_io_run(CP_BENCH_PROCESSES, 3, &completed);
         _exit(EXIT_SUCCESS);
     }
-    while ((n = count_children_of(parent)) < 3) {
+    while ((n = cp_test_count_children_of(parent)) < 3) {
         if (n == -1) {
             kill(parent, SIGKILL);
             waitpid(parent, NULL, 0);

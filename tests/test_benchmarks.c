@@ -504,25 +504,6 @@ Test(thread_vs_process, lesson_004_verbose, .timeout = 30)
 }
 
 #ifdef __linux__
-/* How many children pid has now, from /proc; -1 where Linux does not say. */
-static int
-count_children_of(pid_t pid)
-{
-    char *path = g_strdup_printf("/proc/%ld/task/%ld/children", (long) pid, (long) pid);
-    char *text = NULL;
-    int n = -1;
-
-    if (g_file_get_contents(path, &text, NULL, NULL)) {
-        char **pids = g_strsplit(g_strstrip(text), " ", -1);
-
-        n = text[0] == '\0' ? 0 : (int) g_strv_length(pids);
-        g_strfreev(pids);
-        g_free(text);
-    }
-    g_free(path);
-    return n;
-}
-
 /* Lesson 004's four processes end with their parent: killed alone (kill
  * -9 here; a SIGINT sent to it only does the same), it leaves none of them
  * computing.  n = 10^9: about a second a task, once the threads are done. */
@@ -547,7 +528,7 @@ Test(thread_vs_process, lesson_004_children_die_with_their_parent, .timeout = 60
         _exit(127);
     }
     g_free(path);
-    while ((n = count_children_of(parent)) < 4) {
+    while ((n = cp_test_count_children_of(parent)) < 4) {
         if (n == -1) {
             kill(parent, SIGKILL);
             waitpid(parent, NULL, 0);
