@@ -310,3 +310,23 @@ cp_test_count_children_of(pid_t pid)
     g_free(path);
     return n;
 }
+
+void
+cp_test_kill_and_reap_orphans(pid_t parent, int children)
+{
+    int status;
+
+    cr_assert_eq(kill(parent, SIGKILL), 0);
+    cr_assert_eq(waitpid(parent, &status, 0), parent);
+    for (int k = 0; k < children; k++) {
+        /* The orphans are ours now (subreaper).  Each ends of SIGTERM, or,
+         * if its parent died before its prctl(), exits 1 on seeing that. */
+        pid_t orphan = waitpid(-1, &status, 0);
+
+        cr_assert_gt(orphan, 0, "waitpid: %s", strerror(errno));
+        cr_assert((WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM)
+                  || (WIFEXITED(status) && WEXITSTATUS(status) == 1),
+                  "orphan %ld ended with wait status %#x", (long) orphan, (unsigned) status);
+    }
+    cp_test_assert_no_children();
+}

@@ -75,6 +75,12 @@ pid_t cp_test_fork(void);
 /* How many children pid has now, from Linux's /proc; -1 elsewhere. */
 int cp_test_count_children_of(pid_t pid);
 
+/* SIGKILL parent (a process the test forked, now the subreaper's), reap
+ * it, then reap its `children` orphans: each must have ended of SIGTERM
+ * (PR_SET_PDEATHSIG) or exited 1 (its parent died before its prctl()); then
+ * no child may be left. */
+void cp_test_kill_and_reap_orphans(pid_t parent, int children);
+
 /* Reap pid (retrying on EINTR) and assert that it exited with status 0. */
 void cp_test_assert_child_ok(pid_t pid);
 

@@ -607,19 +607,7 @@ Test(bench, process_runner_children_die_with_their_parent, .timeout = 30)
         cr_assert_lt(cp_time_since(start), 10, "the runner started %d children", n);
         nanosleep(&tick, NULL);
     }
-    cr_assert_eq(kill(parent, SIGKILL), 0);
-    cr_assert_eq(waitpid(parent, &status, 0), parent);
-    for (int k = 0; k < 3; k++) {
-        /* The orphans are ours now (subreaper).  Each ends of SIGTERM, or,
-         * if its parent died before its prctl(), exits 1 on seeing that. */
-        pid_t orphan = waitpid(-1, &status, 0);
-
-        cr_assert_gt(orphan, 0, "waitpid: %s", strerror(errno));
-        cr_assert((WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM)
-                  || (WIFEXITED(status) && WEXITSTATUS(status) == 1),
-                  "orphan %ld ended with wait status %#x", (long) orphan, (unsigned) status);
-    }
-    cp_test_assert_no_children();
+    cp_test_kill_and_reap_orphans(parent, 3);
 }
 #endif
 

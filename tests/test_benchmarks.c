@@ -538,19 +538,7 @@ Test(thread_vs_process, lesson_004_children_die_with_their_parent, .timeout = 60
         cr_assert_lt(g_get_monotonic_time() / 1e6 - start, 40, "it started %d processes", n);
         nanosleep(&tick, NULL);
     }
-    cr_assert_eq(kill(parent, SIGKILL), 0);
-    cr_assert_eq(waitpid(parent, &status, 0), parent);
-    for (int k = 0; k < 4; k++) {
-        /* The orphans are ours now (subreaper).  Each ends of SIGTERM, or,
-         * if its parent died before its prctl(), exits 1 on seeing that. */
-        pid_t orphan = waitpid(-1, &status, 0);
-
-        cr_assert_gt(orphan, 0, "waitpid: %s", strerror(errno));
-        cr_assert((WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM)
-                  || (WIFEXITED(status) && WEXITSTATUS(status) == 1),
-                  "orphan %ld ended with wait status %#x", (long) orphan, (unsigned) status);
-    }
-    cp_test_assert_no_children();
+    cp_test_kill_and_reap_orphans(parent, 4);
 }
 #endif
 
