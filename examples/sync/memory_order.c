@@ -24,7 +24,7 @@
  *             the store, acquire the reads AFTER the load; nothing keeps
  *             a store before a later load.
  *   seq_cst   memory_order_seq_cst (the default of atomic_store and
- *             atomic_load, and of a mutex's effects): all such operations
+ *             atomic_load): all such operations
  *             in one order every thread agrees on: never r1 == r2 == 0.
  *             On x86 the store becomes an XCHG, which drains the buffer.
  *
@@ -42,9 +42,10 @@
  * Usage:   memory_order [--trials=N] [-v]
  *
  * Look for: "seq_cst: r1 == r2 == 0 in 0 trials" always.  relaxed and
- * acq_rel usually show thousands out of a million on a multi-core x86 or
- * ARM machine, and 0 on one core or inside some virtual machines: the
- * count depends on the hardware, and only seq_cst's is a promise.  -v
+ * acq_rel may count some, from a handful to thousands in a million on a
+ * multi-core x86 or ARM machine, and 0 on one core or a busy machine
+ * (the two threads then rarely run at the same instant): the count
+ * depends on the hardware and its load; only seq_cst's 0 is a promise.  -v
  * prints all four outcomes of each and the time taken.  If seq_cst ever
  * counts one, or the outcomes do not add up, the program says so on
  * stderr and exits 1.
