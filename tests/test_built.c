@@ -123,3 +123,99 @@ Test(bounded_buffer, help, .timeout = 20)
 {
     cp_test_assert_help("queues/bounded_buffer");
 }
+
+/* ---- pools/thread_pool: a pool with futures written out, running the
+ * squares of lessons 000 and 002 ---- */
+
+/* Lesson 000: square_pool's lines, the results in submission order. */
+Test(thread_pool, lesson_000_output, .timeout = 20)
+{
+    const char *const lines[] = { "25", "49", "81", NULL };
+    CpRun *run = cp_test_run("pools/thread_pool", NULL);
+
+    cp_test_assert_lines(run, lines);
+    cp_run_free(run);
+
+    run = cp_test_run("pools/thread_pool", "--lesson=000", NULL);
+    cp_test_assert_lines(run, lines);
+    cp_run_free(run);
+}
+
+Test(thread_pool, lesson_002_output, .timeout = 20)
+{
+    const char *const lines[] = { "Results: [0, 1, 4, 9, 16, 25, 36, 49, 64, 81]", NULL };
+    CpRun *run = cp_test_run("pools/thread_pool", "--lesson=002", NULL);
+
+    cp_test_assert_lines(run, lines);
+    cp_run_free(run);
+}
+
+/* -v: every task ran once and shutdown joined every worker, with more
+ * tasks than workers, fewer, and one worker; values in input order. */
+Test(thread_pool, every_task_runs_once_and_shutdown_joins_every_worker, .timeout = 30)
+{
+    static const char *const pool_sizes[] = { "1", "3", "16" };
+
+    for (int r = 0; r < 10; r++) {
+        const char *w = pool_sizes[r % 3];
+        const char *const args[] = { "--lesson=002", "-v", "-w", w, "--",
+                                     "-3", "12", "100", "0", "7", "3037000499", NULL };
+        CpRun *run = cp_test_runv("pools/thread_pool", args);
+        char *tail = g_strdup_printf("Tasks run: 6 of 6 submitted; workers joined: %s of %s", w, w);
+        const char *const lines[] = {
+            "Results: [9, 144, 10000, 0, 49, 9223372030926249001]", tail, NULL
+        };
+
+        cp_test_assert_lines(run, lines);
+        g_free(tail);
+        cp_run_free(run);
+    }
+}
+
+/* Many tasks on a few workers: still each once, in order. */
+Test(thread_pool, many_tasks_in_order, .timeout = 30)
+{
+    GPtrArray *args = g_ptr_array_new_with_free_func(g_free);
+    GString *want = g_string_new("Results: [");
+
+    g_ptr_array_add(args, g_strdup("--lesson=002"));
+    g_ptr_array_add(args, g_strdup("-v"));
+    for (int n = 0; n < 200; n++) {
+        g_ptr_array_add(args, g_strdup_printf("%d", n));
+        g_string_append_printf(want, "%s%d", n ? ", " : "", n * n);
+    }
+    g_string_append(want, "]");
+    g_ptr_array_add(args, NULL);
+
+    CpRun *run = cp_test_runv("pools/thread_pool", (const char *const *) args->pdata);
+    const char *const lines[] = { want->str, "Tasks run: 200 of 200 submitted; workers joined: 4 of 4", NULL };
+
+    cp_test_assert_lines(run, lines);
+    cp_run_free(run);
+    g_string_free(want, TRUE);
+    g_ptr_array_free(args, TRUE);
+}
+
+Test(thread_pool, rejects_bad_input, .timeout = 20)
+{
+    CpRun *run = cp_test_run("pools/thread_pool", "3037000500", NULL);
+    cp_test_assert_usage_error(run, "'3037000500'");
+    cp_run_free(run);
+
+    run = cp_test_run("pools/thread_pool", "five", NULL);
+    cp_test_assert_usage_error(run, "'five'");
+    cp_run_free(run);
+
+    run = cp_test_run("pools/thread_pool", "--lesson=004", NULL);
+    cp_test_assert_usage_error(run, "'004'");
+    cp_run_free(run);
+
+    run = cp_test_run("pools/thread_pool", "-w", "0", NULL);
+    cp_test_assert_usage_error(run, "'0'");
+    cp_run_free(run);
+}
+
+Test(thread_pool, help, .timeout = 20)
+{
+    cp_test_assert_help("pools/thread_pool");
+}
