@@ -13,7 +13,7 @@
 /* The programs that have no simulated wait, so offer no --time-scale. */
 static const char *const never_wait[] = {
     "factorial_threads", "two_threads", "even_odd_lock", "shared_counter", "inc_dec_counter",
-    "locked_file_writer", "fib_pool", "exp_pool", "cpu_process_pool",
+    "locked_file_writer", "fib_pool", "exp_pool", "cpu_process_pool", "thread_pool",
     "factorial_processes", "two_processes", "parallel_sum", "parallel_product", "shared_array",
     "thread_vs_process", "gil_demo", "queue_throughput", "spawn_cost", "memory_order",
     NULL
