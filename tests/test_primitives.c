@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: 0BSD */
+/* The synchronization primitives built on the page (lesson 002's
+ * objectives): sync/condition_variable, sync/semaphore, sync/barrier.
+ * Invariants only: totals, bounds, counts, the ordering a barrier
+ * promises; never an interleaving. */
+#include <config.h>
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cp_test.h"
+
+/* The number after `prefix` on the run's first line starting with it, or -1. */
+static long
+number_after(const CpRun *run, const char *prefix)
+{
+    for (guint i = 0; i < run->n_lines; i++)
+        if (g_str_has_prefix(run->lines[i], prefix))
+            return strtol(run->lines[i] + strlen(prefix), NULL, 10);
+    return -1;
+}
+
+/* ---- sync/condition_variable */
+
+Test(condition_variable, nothing_is_lost_and_the_buffer_never_holds_more_than_five,
+     .timeout = 20)
+{
+    for (int round = 0; round < 5; round++) {
+        CpRun *run = cp_test_run("sync/condition_variable", "-v", NULL);
+
+        cp_test_assert_ok(run);
+        cr_assert(cp_test_has_line(run, "Produced: 2000"), "%s", run->out);
+        cr_assert(cp_test_has_line(run, "Consumed: 2000"), "%s", run->out);
+        cr_assert(cp_test_has_line(run, "Checksum ok"), "%s", run->out);
+        long most = number_after(run, "Most in the buffer at once: ");
+        cr_assert(most >= 1 && most <= 5, "%s", run->out);
+        cp_run_free(run);
+    }
+}
+
+Test(condition_variable, totals_follow_the_options, .timeout = 20)
+{
+    CpRun *run = cp_test_run("sync/condition_variable", "--producers=5", "--consumers=1",
+                             "--items=300", NULL);
+
+    cp_test_assert_lines(run, (const char *const[]) {
+        "Produced: 1500", "Consumed: 1500", "Checksum ok", NULL });
+    cp_run_free(run);
+}
+
+Test(condition_variable, with_if_it_reports_what_went_wrong_and_fails_when_any,
+     .timeout = 20)
+{
+    CpRun *run = cp_test_run("sync/condition_variable", "--if", "--consumers=8", NULL);
+
+    cr_assert(cp_test_has_line(run, "Produced: 2000"), "%s", run->out);
+    cr_assert(cp_test_has_line(run, "Consumed: 2000"), "%s", run->out);
+    cr_assert(cp_test_has_line(run, "Checksum ok"), "%s", run->out);
+    long empty = number_after(run, "Took from an empty buffer: ");
+    long full = number_after(run, "Put into a full buffer: ");
+    cr_assert(empty >= 0 && full >= 0, "%s", run->out);
+    cr_assert_eq(run->status, empty + full > 0 ? 1 : 0, "%s", run->out);
+    cp_run_free(run);
+}
+
+Test(condition_variable, bad_counts_are_usage_errors, .timeout = 20)
+{
+    CpRun *run = cp_test_run("sync/condition_variable", "--producers=0", NULL);
+
+    cp_test_assert_usage_error(run, "--producers");
+    cp_run_free(run);
+    run = cp_test_run("sync/condition_variable", "--items=x", NULL);
+    cp_test_assert_usage_error(run, "--items");
+    cp_run_free(run);
+    cp_test_assert_help("sync/condition_variable");
+}
