@@ -76,3 +76,64 @@ Test(condition_variable, bad_counts_are_usage_errors, .timeout = 20)
     cp_run_free(run);
     cp_test_assert_help("sync/condition_variable");
 }
+
+/* ---- sync/semaphore */
+
+/* Run sync/semaphore with -w workers and --limit=limit (and `scale`, if
+ * not NULL), check every line's count, and return the peak it printed. */
+static long
+check_semaphore_run(int workers, int limit, const char *scale)
+{
+    char *w = g_strdup_printf("--workers=%d", workers);
+    char *k = g_strdup_printf("--limit=%d", limit);
+    CpRun *run = cp_test_run("sync/semaphore", w, k, scale, NULL);
+
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, (guint) (2 * workers + 1), "%s", run->out);
+    for (int i = 1; i <= workers; i++) {
+        char *released = g_strdup_printf("Worker %d released", i);
+        char *connected = g_strdup_printf("Worker %d connected (", i);
+
+        cr_assert_eq(cp_test_count_prefix(run, connected), 1, "%s", run->out);
+        cr_assert_eq(cp_test_count_prefix(run, released), 1, "%s", run->out);
+        g_free(released);
+        g_free(connected);
+    }
+    for (guint i = 0; i < run->n_lines; i++) {
+        const char *open = strstr(run->lines[i], " connected (");
+        if (open) {
+            long k_inside = strtol(open + strlen(" connected ("), NULL, 10);
+            cr_assert(k_inside >= 1 && k_inside <= limit, "%s", run->out);
+        }
+    }
+    long most = number_after(run, "Most inside at once: ");
+    cr_assert(most >= 1 && most <= limit, "%s", run->out);
+    cp_run_free(run);
+    g_free(w);
+    g_free(k);
+    return most;
+}
+
+Test(semaphore, never_more_than_the_limit_inside_and_each_worker_once, .timeout = 20)
+{
+    check_semaphore_run(10, 3, NULL);
+    check_semaphore_run(12, 1, NULL);
+    check_semaphore_run(8, 5, NULL);
+    check_semaphore_run(2, 6, NULL);
+}
+
+Test(semaphore, the_peak_reaches_the_limit_when_workers_outnumber_it, .timeout = 20)
+{
+    /* Each worker holds its place for 60 ms: time for the others to start. */
+    cr_assert_eq(check_semaphore_run(6, 3, "--time-scale=0.2"), 3);
+    cr_assert_eq(check_semaphore_run(3, 3, "--time-scale=0.2"), 3);
+}
+
+Test(semaphore, a_limit_out_of_range_is_a_usage_error, .timeout = 20)
+{
+    CpRun *run = cp_test_run("sync/semaphore", "--limit=0", NULL);
+
+    cp_test_assert_usage_error(run, "--limit");
+    cp_run_free(run);
+    cp_test_assert_help("sync/semaphore");
+}
