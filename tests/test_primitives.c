@@ -137,3 +137,69 @@ Test(semaphore, a_limit_out_of_range_is_a_usage_error, .timeout = 20)
     cp_run_free(run);
     cp_test_assert_help("sync/semaphore");
 }
+
+/* ---- sync/barrier */
+
+/* Check that `run` printed `workers` lines for each of `phases` phases,
+ * each worker once per phase, and every phase-p line before any
+ * phase-(p+1) line. */
+static void
+assert_phases_in_step(const CpRun *run, int workers, int phases)
+{
+    int last_phase = 1, seen_in_phase = 0;
+
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, (guint) (workers * phases), "%s", run->out);
+    for (guint i = 0; i < run->n_lines; i++) {
+        int worker, phase;
+
+        cr_assert_eq(sscanf(run->lines[i], "Worker %d finished phase %d", &worker, &phase), 2,
+                     "odd line '%s'", run->lines[i]);
+        cr_assert(worker >= 1 && worker <= workers, "%s", run->out);
+        if (phase != last_phase) {
+            cr_assert_eq(seen_in_phase, workers, "phase %d began before %d had finished:\n%s",
+                         phase, last_phase, run->out);
+            cr_assert_eq(phase, last_phase + 1, "%s", run->out);
+            last_phase = phase;
+            seen_in_phase = 0;
+        }
+        seen_in_phase++;
+    }
+    cr_assert_eq(last_phase, phases, "%s", run->out);
+    for (int w = 1; w <= workers; w++) {
+        char *prefix = g_strdup_printf("Worker %d finished", w);
+        cr_assert_eq(cp_test_count_prefix(run, prefix), (guint) phases, "%s", run->out);
+        g_free(prefix);
+    }
+}
+
+Test(barrier, no_worker_starts_a_phase_before_all_finished_the_last_over_20_runs,
+     .timeout = 30)
+{
+    for (int round = 0; round < 20; round++) {
+        CpRun *run = cp_test_run("sync/barrier", NULL);
+
+        assert_phases_in_step(run, 4, 3);
+        cp_run_free(run);
+    }
+}
+
+Test(barrier, workers_and_phases_follow_the_options, .timeout = 20)
+{
+    CpRun *run = cp_test_run("sync/barrier", "-w", "7", "--phases=5", NULL);
+
+    assert_phases_in_step(run, 7, 5);
+    cp_run_free(run);
+    run = cp_test_run("sync/barrier", "-w", "1", "--phases=2", "--time-scale=0", NULL);
+    assert_phases_in_step(run, 1, 2);
+    cp_run_free(run);
+}
+
+Test(barrier, phases_out_of_range_are_a_usage_error, .timeout = 20)
+{
+    CpRun *run = cp_test_run("sync/barrier", "--phases=0", NULL);
+
+    cp_test_assert_usage_error(run, "--phases");
+    cp_run_free(run);
+    cp_test_assert_help("sync/barrier");
+}
