@@ -289,6 +289,31 @@ static const Cell cells[] = {
             "~Multiprocessing time: [0-9]+\\.[0-9]+(e-[0-9]+)?") },
     { "004-5", NULL, ORDERED,
       LINES("ThreadPool results: [1, 4, 9, 16, 25]", "ProcessPool results: [1, 4, 9, 16, 25]") },
+
+    /* ---- the lessons' objectives: lines from the catalogue's rows */
+    { "obj-cv", NULL, ORDERED, LINES("Produced: 2000", "Consumed: 2000", "Checksum ok") },
+    /* At scale 0.01 a busy machine may never have three inside at once. */
+    { "obj-sem", "--time-scale=0.2", ANY_ORDER,
+      LINES("{10}~Worker ([1-9]|10) connected \\([123] inside\\)",
+            "{10}~Worker ([1-9]|10) released", "--", "Most inside at once: 3") },
+    { "obj-barrier", NULL, ANY_ORDER,
+      LINES("{4}~Worker [1-4] finished phase 1", "--", "{4}~Worker [1-4] finished phase 2", "--",
+            "{4}~Worker [1-4] finished phase 3") },
+    { "obj-memory", "--trials=10000", ORDERED,
+      LINES("~relaxed: r1 == r2 == 0 in [0-9]+ trials", "~acq_rel: r1 == r2 == 0 in [0-9]+ trials",
+            "seq_cst: r1 == r2 == 0 in 0 trials") },
+    { "obj-queue", NULL, ANY_ORDER,
+      LINES("Produced: Item-0", "Produced: Item-1", "Produced: Item-2", "Produced: Item-3",
+            "Produced: Item-4", "Produced: Item-5", "Produced: Item-6", "Produced: Item-7",
+            "Produced: Item-8", "Produced: Item-9",
+            "Consumed: Item-0", "Consumed: Item-1", "Consumed: Item-2", "Consumed: Item-3",
+            "Consumed: Item-4", "Consumed: Item-5", "Consumed: Item-6", "Consumed: Item-7",
+            "Consumed: Item-8", "Consumed: Item-9") },
+    { "obj-pool", NULL, ORDERED, LINES("25", "49", "81") },
+    { "obj-pool-002", NULL, ORDERED, LINES("Results: [0, 1, 4, 9, 16, 25, 36, 49, 64, 81]") },
+    { "obj-loop", NULL, ORDERED,
+      LINES("Hello, Alice!", "Hello, Bob!", "Hello, Charlie!",
+            "Goodbye, Alice!", "Goodbye, Bob!", "Goodbye, Charlie!", "Results: [1, 2, 1.5]") },
 };
 
 /* ------------------------------------------------------------ matching */
@@ -578,3 +603,4 @@ Test(lessons, lesson_002, .timeout = 300) { run_lesson("002-"); }
 Test(lessons, lesson_002b, .timeout = 120) { run_lesson("002b-"); }
 Test(lessons, lesson_003, .timeout = 120) { run_lesson("003-"); }
 Test(lessons, lesson_004, .timeout = 120) { run_lesson("004-"); }
+Test(lessons, objectives, .timeout = 120) { run_lesson("obj-"); }
