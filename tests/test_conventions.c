@@ -15,7 +15,7 @@ static const char *const never_wait[] = {
     "factorial_threads", "two_threads", "even_odd_lock", "shared_counter", "inc_dec_counter",
     "locked_file_writer", "fib_pool", "exp_pool", "cpu_process_pool",
     "factorial_processes", "two_processes", "parallel_sum", "parallel_product", "shared_array",
-    "thread_vs_process", "gil_demo", "queue_throughput", "spawn_cost",
+    "thread_vs_process", "gil_demo", "queue_throughput", "spawn_cost", "once",
     NULL
 };
 

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: 0BSD */
-/* Black-box tests of the lessons' objectives on locks: sync/deadlock. */
+/* Black-box tests of the lessons' objectives on locks: sync/deadlock,
+ * sync/once. */
 #include <config.h>
 
 #include <criterion/criterion.h>
@@ -82,3 +83,62 @@ Test(deadlock, trylock_finishes_with_the_total_unchanged, .timeout = 20)
 {
     assert_fix_finishes("--trylock");
 }
+
+/* ---- sync/once */
+
+Test(once, help_and_bad_input, .timeout = 10)
+{
+    cp_test_assert_help("sync/once");
+    CpRun *run = cp_test_run("sync/once", "-w", "0", NULL);
+    cp_test_assert_usage_error(run, "'0'");
+    cp_run_free(run);
+    run = cp_test_run("sync/once", "extra", NULL);
+    cr_assert_eq(run->status, 2);
+    cp_run_free(run);
+}
+
+Test(once, pthread_once_initialises_exactly_once, .timeout = 20)
+{
+    const char *workers[] = { "1", "2", "8", "32" };
+
+    for (guint i = 0; i < G_N_ELEMENTS(workers); i++) {
+        CpRun *run = cp_test_run("sync/once", "-v", "-w", workers[i], NULL);
+        char *wrong = g_strdup_printf("Threads that saw a wrong sum: 0 of %s", workers[i]);
+
+        cp_test_assert_lines(run, ARGS("Initialised 1 time", wrong));
+        g_free(wrong);
+        cp_run_free(run);
+    }
+}
+
+#ifdef CP_SANITIZE_THREAD
+Test(once, tsan_reports_the_racy_check, .timeout = 30)
+{
+    const char *const env[] = { "TSAN_OPTIONS=halt_on_error=1 exitcode=66", NULL };
+    CpRun *run = cp_test_run_env(env, "sync/once", ARGS("--racy"));
+
+    cr_assert_eq(run->status, 66, "exit status %d, stderr: %s", run->status, run->err);
+    cr_assert(strstr(run->err, "ThreadSanitizer: data race") != NULL, "no report: %s", run->err);
+    cp_run_free(run);
+}
+#else
+Test(once, racy_initialises_at_least_once, .timeout = 20)
+{
+    for (int i = 0; i < 10; i++) {
+        CpRun *run = cp_test_run("sync/once", "--racy", NULL);
+        int n = 0;
+
+        cp_test_assert_ok(run);
+        cr_assert_eq(run->n_lines, 1);
+        cr_assert(sscanf(run->lines[0], "Initialised %d time", &n) == 1, "%s", run->lines[0]);
+        /* At least once, at most once per thread; never a number the race
+         * could not give. */
+        cr_assert(n >= 1 && n <= 8, "%s", run->lines[0]);
+        char *line = n == 1 ? g_strdup("Initialised 1 time")
+                            : g_strdup_printf("Initialised %d times", n);
+        cr_assert_str_eq(run->lines[0], line);
+        g_free(line);
+        cp_run_free(run);
+    }
+}
+#endif
