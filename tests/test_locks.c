@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: 0BSD */
 /* Black-box tests of the lessons' objectives on locks: sync/deadlock,
- * sync/once. */
+ * sync/once, sync/rwlock. */
 #include <config.h>
 
 #include <criterion/criterion.h>
@@ -11,6 +11,14 @@
 
 #define DEADLOCK_LINE "Deadlock: thread 1 holds A and waits for B; thread 2 holds B and waits for A"
 #define FINISHED_LINE "Both threads finished: 2000 transfers, total unchanged"
+
+/* Runs of the deadlock: each ends at the watchdog's first look, about a
+ * second under ThreadSanitizer (its exit with threads still blocked). */
+#ifdef CP_SANITIZE_THREAD
+#define DEADLOCK_RUNS 2
+#else
+#define DEADLOCK_RUNS 5
+#endif
 
 #define ARGS(...) ((const char *const[]) { __VA_ARGS__, NULL })
 
@@ -35,7 +43,7 @@ Test(deadlock, help_and_bad_input, .timeout = 10)
  * runs clean and exits 3 as the others do. */
 Test(deadlock, the_watchdog_names_the_cycle_and_exits_3, .timeout = 10)
 {
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < DEADLOCK_RUNS; i++) {
         CpRun *run = cp_test_run("sync/deadlock", "-v", NULL);
 
         cr_assert_eq(run->status, 3, "exit status %d, stderr: %s", run->status, run->err);
@@ -142,3 +150,68 @@ Test(once, racy_initialises_at_least_once, .timeout = 20)
     }
 }
 #endif
+
+/* ---- sync/rwlock */
+
+Test(rwlock, help_and_bad_input, .timeout = 10)
+{
+    cp_test_assert_help("sync/rwlock");
+    CpRun *run = cp_test_run("sync/rwlock", "--seconds=-1", NULL);
+    cp_test_assert_usage_error(run, "'-1'");
+    cp_run_free(run);
+    run = cp_test_run("sync/rwlock", "-w", "0", NULL);
+    cp_test_assert_usage_error(run, "'0'");
+    cp_run_free(run);
+}
+
+/* "<lock>: R reads/s, W writes/s" with both rates positive. */
+static void
+assert_rates(const char *line, const char *lock)
+{
+    char *prefix = g_strdup_printf("%s: ", lock);
+    double reads = 0, writes = 0;
+
+    cr_assert(g_str_has_prefix(line, prefix), "'%s' is not %s's", line, lock);
+    cr_assert_eq(sscanf(line + strlen(prefix), "%lf reads/s, %lf writes/s", &reads, &writes), 2,
+                 "%s", line);
+    cr_assert_gt(reads, 0, "%s", line);
+    cr_assert_gt(writes, 0, "%s", line);
+    g_free(prefix);
+}
+
+Test(rwlock, readers_overlap_and_never_see_a_half_written_row, .timeout = 20)
+{
+    for (int i = 0; i < 3; i++) {
+        CpRun *run = cp_test_run("sync/rwlock", "-v", NULL);
+        int most = 0, most_mutex = 0;
+        long rows = 0;
+
+        cp_test_assert_ok(run);
+        cr_assert_eq(run->n_lines, 5, "%s", run->out);
+        assert_rates(run->lines[0], "pthread_rwlock_t");
+        assert_rates(run->lines[1], "one mutex");
+        cr_assert_str_eq(run->lines[2], "Readers overlapped: yes");
+        cr_assert_eq(sscanf(run->lines[3], "Most readers inside at once: %d with pthread_rwlock_t, "
+                                           "%d with one mutex", &most, &most_mutex), 2,
+                     "%s", run->lines[3]);
+        cr_assert(most >= 2 && most <= 8, "%s", run->lines[3]);
+        cr_assert_eq(most_mutex, 1, "%s", run->lines[3]);
+        cr_assert_eq(sscanf(run->lines[4], "Rows checked: %ld, half-written: 0", &rows), 1,
+                     "%s", run->lines[4]);
+        cr_assert(g_str_has_suffix(run->lines[4], ", half-written: 0"), "%s", run->lines[4]);
+        cr_assert_gt(rows, 0);
+        cp_run_free(run);
+    }
+}
+
+Test(rwlock, one_reader_cannot_overlap, .timeout = 10)
+{
+    CpRun *run = cp_test_run("sync/rwlock", "-w", "1", NULL);
+
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, 3, "%s", run->out);
+    assert_rates(run->lines[0], "pthread_rwlock_t");
+    assert_rates(run->lines[1], "one mutex");
+    cr_assert_str_eq(run->lines[2], "Readers overlapped: no");
+    cp_run_free(run);
+}
