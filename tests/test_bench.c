@@ -586,7 +586,7 @@ Test(bench, process_runner_children_die_with_their_parent, .timeout = 30)
 {
     struct timespec tick = { 0, 10 * 1000 * 1000 };
     double start = cp_time_now();
-    int status, n;
+    int n;
     pid_t parent;
 
     cr_assert_eq(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
