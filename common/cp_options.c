@@ -141,6 +141,47 @@ refuse_flag_values(int argc, char **argv, const GOptionEntry *const *tables)
     }
 }
 
+/* GOption reads "-w3" as the flags -w and -3, and gives -w the next
+ * argument; getopt() and every C user read it as "-w 3".  Split such
+ * arguments in two, in a copy of argv that lives as long as the program. */
+static char **split_argv, **given_argv;
+
+static void
+split_short_values(int *argc, char ***argv, const GOptionEntry *const *tables)
+{
+    GPtrArray *args = g_ptr_array_new();
+    gboolean options_ended = FALSE;
+
+    for (int i = 0; i < *argc; i++) {
+        const char *arg = (*argv)[i];
+        gboolean split = FALSE;
+
+        if (strcmp(arg, "--") == 0)
+            options_ended = TRUE;
+        if (i > 0 && !options_ended && arg[0] == '-' && arg[1] != '-' && arg[1] && arg[2])
+            for (int t = 0; tables[t]; t++)
+                for (const GOptionEntry *e = tables[t]; e->long_name; e++)
+                    if (e->short_name == arg[1] && e->arg != G_OPTION_ARG_NONE)
+                        split = TRUE;
+        if (split) {
+            g_ptr_array_add(args, g_strndup(arg, 2));
+            g_ptr_array_add(args, g_strdup(arg + 2));
+        } else {
+            g_ptr_array_add(args, g_strdup(arg));
+        }
+    }
+    *argc = (int) args->len;
+    g_ptr_array_add(args, NULL);
+    g_strfreev(split_argv);
+    split_argv = (char **) g_ptr_array_free(args, FALSE);
+    /* GOption removes what it parses from the array it is given: give it
+     * a second copy of the pointers and keep split_argv whole to free. */
+    g_free(given_argv);
+    given_argv = g_new(char *, *argc + 1);
+    memcpy(given_argv, split_argv, (size_t) (*argc + 1) * sizeof *split_argv);
+    *argv = given_argv;
+}
+
 gint64
 cp_options_parse_int_full(const char *text, gint64 min, gint64 max, const char *what,
                           const char *why)
@@ -333,6 +374,8 @@ cp_options_parse(int *argc, char ***argv, const CpOptions *options)
     if (takes_inputs)
         g_option_context_set_ignore_unknown_options(context, TRUE);
     refuse_flag_values(*argc, *argv,
+                       (const GOptionEntry *const[]) { common_entries, options->entries, NULL });
+    split_short_values(argc, argv,
                        (const GOptionEntry *const[]) { common_entries, options->entries, NULL });
 
     if (!g_option_context_parse(context, argc, argv, &error)) {

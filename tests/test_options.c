@@ -25,10 +25,13 @@ parse(int argc, const char **args, int *workers, const GOptionEntry *entries, in
     for (int i = 0; i < argc; i++)
         argv[i] = g_strlcpy(storage[i], args[i], sizeof storage[i]) < sizeof storage[i]
                   ? storage[i] : NULL;
+    char **given = argv;
+
     cp_options_parse(&argc, &argv, &(CpOptions) {
         .inputs = "[N...]", .inputs_default = "none", .summary = "test program",
         .entries = entries, .workers = workers, .workers_are = "tests", .waits = TRUE,
     });
+    g_free(given);      /* cp_options_parse() works on, and keeps, a copy */
     *argc_out = argc;
     *argv_out = argv;
 }
@@ -46,7 +49,29 @@ Test(options, workers_and_time_scale, .timeout = 10)
     cr_assert_str_eq(argv[1], "7");
     cr_assert_str_eq(argv[2], "8");
     cr_assert_str_eq(g_get_prgname(), "prog");
-    g_free(argv);
+}
+
+/* "-w3" is "-w 3", as getopt() reads it; "-q3" stays the flag and an input. */
+Test(options, short_option_with_its_value_attached, .timeout = 10)
+{
+    gboolean quiet = FALSE;
+    char *name = NULL;
+    GOptionEntry entries[] = {
+        { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Say less", NULL },
+        { "name", 'n', 0, G_OPTION_ARG_STRING, &name, "A name", "S" },
+        G_OPTION_ENTRY_NULL
+    };
+    const char *args[] = { "prog", "-w3", "-nx-1", "7", "--", "-w5" };
+    int workers = 1, argc;
+    char **argv;
+
+    parse(6, args, &workers, entries, &argc, &argv);
+    cr_assert_eq(workers, 3);
+    cr_assert_str_eq(name, "x-1");
+    cr_assert_eq(argc, 3);
+    cr_assert_str_eq(argv[1], "7");
+    cr_assert_str_eq(argv[2], "-w5");
+    g_free(name);
 }
 
 Test(options, defaults_stay, .timeout = 10)
@@ -61,7 +86,6 @@ Test(options, defaults_stay, .timeout = 10)
     cr_assert_eq(argc, 1);
     cr_assert_float_eq(cp_time_scale(), 0.125, 1e-12);
     cr_assert_str_eq(g_get_prgname(), "prog");
-    g_free(argv);
 }
 
 Test(options, double_dash_allows_negative_inputs, .timeout = 10)
@@ -74,7 +98,6 @@ Test(options, double_dash_allows_negative_inputs, .timeout = 10)
     cr_assert_eq(argc, 3);
     cr_assert_str_eq(argv[1], "-1");
     cr_assert_float_eq(cp_options_parse_double(argv[1], -10, 10, "x"), -1.0, 1e-12);
-    g_free(argv);
 }
 
 /* GOption keeps a "--" where it stood when a later argument starts with
@@ -90,7 +113,6 @@ Test(options, double_dash_after_an_input, .timeout = 10)
     cr_assert_str_eq(argv[1], "2");
     cr_assert_str_eq(argv[2], "-1");
     cr_assert_str_eq(argv[3], "--");
-    g_free(argv);
 }
 
 Test(options, program_entries, .timeout = 10)
@@ -106,7 +128,6 @@ Test(options, program_entries, .timeout = 10)
 
     parse(2, args, NULL, entries, &argc, &argv);
     cr_assert(quiet);
-    g_free(argv);
 }
 
 Test(options, int_in_range, .timeout = 10)
@@ -256,7 +277,6 @@ Test(options, no_inputs_accepts_options_only, .timeout = 10)
     cp_options_parse(&argc, &argv, &(CpOptions) { .summary = "test program", .waits = TRUE });
     cr_assert_eq(argc, 1);
     cr_assert_float_eq(cp_time_scale(), 0.5, 1e-12);
-    g_free(argv);
 }
 
 /* A program with no simulated waits has no --time-scale, and does not
@@ -284,7 +304,6 @@ Test(options, no_waits_ignores_the_environment, .timeout = 10)
     cp_options_parse(&argc, &argv, &(CpOptions) { .summary = "test program" });
     cr_assert_eq(argc, 1);
     cr_assert_float_eq(cp_time_scale(), 1.0, 1e-12);
-    g_free(argv);
 }
 
 /* The locale comes from the environment, but numbers print as in "C". */
@@ -300,7 +319,6 @@ Test(options, numbers_stay_in_the_c_locale, .timeout = 10)
     cp_options_parse(&argc, &argv, &(CpOptions) { .summary = "test program" });
     snprintf(text, sizeof text, "%.2f", 2.5);
     cr_assert_str_eq(text, "2.50");
-    g_free(argv);
 }
 
 /* A number is an input, as argparse reads it; other '-' words are options. */
@@ -317,7 +335,6 @@ Test(options, negative_numbers_are_inputs, .timeout = 10)
     cr_assert_str_eq(argv[2], "-2.5e-3");
     cr_assert_str_eq(argv[3], "-inf");
     cr_assert_str_eq(argv[4], "7");
-    g_free(argv);
 }
 
 Test(options, unknown_option_among_inputs, .exit_code = 2, .timeout = 10)
@@ -372,7 +389,6 @@ parse_lesson(const char *arg, const char **lesson, gboolean *verbose)
     cp_options_parse(&argc, &argv, &(CpOptions) {
         .summary = "test program", .lessons = "002 002b", .lesson = lesson, .verbose = verbose,
     });
-    g_free(argv);
 }
 
 Test(options, lesson_defaults_to_the_first, .timeout = 10)
