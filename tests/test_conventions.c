@@ -16,7 +16,7 @@ static const char *const never_wait[] = {
     "locked_file_writer", "fib_pool", "exp_pool", "cpu_process_pool", "thread_pool",
     "factorial_processes", "two_processes", "parallel_sum", "parallel_product", "shared_array",
     "thread_vs_process", "gil_demo", "queue_throughput", "spawn_cost", "memory_order",
-    "condition_variable", "once",
+    "condition_variable", "once", "striped_map",
     NULL
 };
 

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: 0BSD */
 /* Black-box tests of the lessons' objectives on locks: sync/deadlock,
- * sync/once, sync/rwlock. */
+ * sync/once, sync/rwlock, sync/striped_map. */
 #include <config.h>
 
 #include <criterion/criterion.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cp_test.h"
@@ -213,5 +214,144 @@ Test(rwlock, one_reader_cannot_overlap, .timeout = 10)
     assert_rates(run->lines[0], "pthread_rwlock_t");
     assert_rates(run->lines[1], "one mutex");
     cr_assert_str_eq(run->lines[2], "Readers overlapped: no");
+    cp_run_free(run);
+}
+
+/* ---- sync/striped_map */
+
+#ifdef CP_SANITIZE_THREAD
+#define STRIPED_OPS "2000"
+#else
+#define STRIPED_OPS "20000"
+#endif
+
+Test(striped_map, help_and_bad_input, .timeout = 10)
+{
+    static const char *const bad[][2] = {
+        { "--ops=0", "'0'" }, { "--stripes=1025", "'1025'" }, { "--seed=-1", "'-1'" },
+        { "--seed=4294967296", "'4294967296'" }, { "-w0", "'0'" }, { "--ops=many", "many" },
+    };
+
+    cp_test_assert_help("sync/striped_map");
+    for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+        CpRun *run = cp_test_run("sync/striped_map", bad[i][0], NULL);
+
+        cp_test_assert_usage_error(run, bad[i][1]);
+        cp_run_free(run);
+    }
+}
+
+/* "W=N: one lock R ops/s, S striped locks T ops/s, ratio X": the printed
+ * ratio is T / R. */
+static void
+assert_striped_row(const char *line, int threads, int stripes)
+{
+    int w = 0, s = 0;
+    double one = 0, striped = 0, ratio = 0;
+
+    cr_assert_eq(sscanf(line, "W=%d: one lock %lf ops/s, %d striped locks %lf ops/s, ratio %lf",
+                        &w, &one, &s, &striped, &ratio), 5, "%s", line);
+    cr_assert_eq(w, threads, "%s", line);
+    cr_assert_eq(s, stripes, "%s", line);
+    cr_assert(one > 0 && striped > 0, "%s", line);
+    cr_assert_float_eq(ratio, striped / one, 0.006, "%s", line);
+}
+
+/* "  W=N, S lock(s): R reads (F found), W writes, K keys, counts add up to C" */
+typedef struct {
+    int threads, stripes;
+    long reads, found, writes, keys, sum;
+} StripedCounts;
+
+static StripedCounts
+striped_counts(const char *line)
+{
+    StripedCounts c = { 0 };
+
+    const char *counts = strchr(line, ':');
+
+    cr_assert_eq(sscanf(line, "  W=%d, %d lock", &c.threads, &c.stripes), 2, "%s", line);
+    cr_assert(g_str_has_prefix(strstr(line, " lock"), c.stripes == 1 ? " lock:" : " locks:"),
+              "%s", line);
+    cr_assert_eq(sscanf(counts, ": %ld reads (%ld found), %ld writes, %ld keys, "
+                                "counts add up to %ld", &c.reads, &c.found, &c.writes, &c.keys,
+                        &c.sum), 5, "%s", line);
+    return c;
+}
+
+Test(striped_map, both_maps_equal_the_replay_and_the_counts_are_exact, .timeout = 30)
+{
+    CpRun *run = cp_test_run("sync/striped_map", "-v", "--ops=" STRIPED_OPS, NULL);
+    const long ops = atol(STRIPED_OPS);
+    const int threads[] = { 1, 2, 4, 8 };
+    long writes_before = 0;
+
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, 4 * 3 + 1, "%s", run->out);
+    for (int t = 0; t < 4; t++) {
+        StripedCounts one = striped_counts(run->lines[3 * t]);
+        StripedCounts striped = striped_counts(run->lines[3 * t + 1]);
+
+        cr_assert_eq(one.threads, threads[t]);
+        cr_assert_eq(striped.threads, threads[t]);
+        cr_assert_eq(one.stripes, 1);
+        cr_assert_eq(striped.stripes, 64);
+        /* Nothing lost, nothing counted twice, the same operations twice. */
+        cr_assert_eq(one.reads + one.writes, threads[t] * ops, "%s", run->lines[3 * t]);
+        cr_assert_eq(striped.reads, one.reads);
+        cr_assert_eq(striped.writes, one.writes);
+        cr_assert_eq(one.sum, one.writes, "%s", run->lines[3 * t]);
+        cr_assert_eq(striped.sum, striped.writes, "%s", run->lines[3 * t + 1]);
+        cr_assert_eq(striped.keys, one.keys);
+        cr_assert(one.keys > 0 && one.keys <= 4096 && one.keys <= one.writes);
+        /* About 20% writes; more threads add theirs to the first ones'. */
+        cr_assert(one.writes > threads[t] * ops / 10 && one.writes < threads[t] * ops * 3 / 10,
+                  "%s", run->lines[3 * t]);
+        cr_assert_gt(one.writes, writes_before);
+        writes_before = one.writes;
+        cr_assert(one.found <= one.reads && striped.found <= striped.reads);
+        assert_striped_row(run->lines[3 * t + 2], threads[t], 64);
+    }
+    cr_assert_str_eq(run->lines[12], "Both maps equal a sequential replay");
+    cp_run_free(run);
+}
+
+/* The same seed, the same operations; another seed, others. */
+Test(striped_map, the_seed_picks_the_operations, .timeout = 30)
+{
+    const char *const seeds[] = { "--seed=7", "--seed=7", "--seed=8" };
+    StripedCounts c[3];
+
+    for (int i = 0; i < 3; i++) {
+        CpRun *run = cp_test_run("sync/striped_map", "-v", "-w", "2", "--stripes=3",
+                                 "--ops=" STRIPED_OPS, seeds[i], NULL);
+
+        cp_test_assert_ok(run);
+        cr_assert_eq(run->n_lines, 2 * 3 + 1, "%s", run->out);
+        assert_striped_row(run->lines[2], 1, 3);
+        assert_striped_row(run->lines[5], 2, 3);
+        cr_assert_str_eq(run->lines[6], "Both maps equal a sequential replay");
+        c[i] = striped_counts(run->lines[3]);
+        cr_assert_eq(c[i].stripes, 1);
+        cr_assert_eq(striped_counts(run->lines[4]).stripes, 3);
+        cp_run_free(run);
+    }
+    cr_assert_eq(c[0].writes, c[1].writes);
+    cr_assert_eq(c[0].keys, c[1].keys);
+    cr_assert_neq(c[0].writes, c[2].writes);
+}
+
+/* -w that is not a power of two ends the rows with itself. */
+Test(striped_map, rows_double_up_to_w, .timeout = 30)
+{
+    CpRun *run = cp_test_run("sync/striped_map", "-w", "5", "--ops=" STRIPED_OPS, NULL);
+
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, 5, "%s", run->out);
+    assert_striped_row(run->lines[0], 1, 64);
+    assert_striped_row(run->lines[1], 2, 64);
+    assert_striped_row(run->lines[2], 4, 64);
+    assert_striped_row(run->lines[3], 5, 64);
+    cr_assert_str_eq(run->lines[4], "Both maps equal a sequential replay");
     cp_run_free(run);
 }
