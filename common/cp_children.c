@@ -11,6 +11,8 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "cp_trace.h"
 #ifdef __linux__
 #include <sys/prctl.h>
 #endif
@@ -84,6 +86,7 @@ void
 cp_children_add(pid_t pid)
 {
     register_once();
+    cp_trace_child_started(pid);
     if (n_children < MAX_CHILDREN)
         children[n_children] = pid, n_children = n_children + 1;
 }
@@ -91,6 +94,7 @@ cp_children_add(pid_t pid)
 void
 cp_children_reaped(pid_t pid)
 {
+    cp_trace_child_reaped(pid);
     for (int i = 0; i < n_children; i++)
         if (children[i] == pid) {
             children[i] = children[n_children - 1];

@@ -11,6 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cp_trace.h"
+
 void
 cp_die_en(int en, const char *what)
 {
@@ -83,5 +85,7 @@ cp_waitpid(pid_t pid, int *status)
 
     while ((got = waitpid(pid, status, 0)) == -1 && errno == EINTR)
         continue;
+    if (got > 0)
+        cp_trace_child_reaped(got);
     return got;
 }

@@ -6,11 +6,13 @@
 #include "cp_executor.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cp_die.h"
 #include "cp_queue.h"
+#include "cp_trace.h"
 
 struct CpFuture {
     pthread_mutex_t lock;      /* protects result, done and refs */
@@ -26,6 +28,7 @@ struct CpExecutor {
     CpQueue *tasks;            /* of CpFuture *; the queue has its own lock */
     pthread_t *threads;        /* used only by the thread that creates and frees */
     guint n_threads;           /* likewise */
+    atomic_uint named;         /* (atomic) workers that named themselves, for --trace */
 };
 
 static void
@@ -73,13 +76,16 @@ worker(void *arg)
     CpExecutor *ex = arg;
     gpointer item;
 
+    cp_trace_thread("Worker-%u", atomic_fetch_add(&ex->named, 1) + 1);
     /* After cp_executor_free() closes the queue, get() still hands out
      * every task submitted before, then says CLOSED. */
     while (cp_queue_get(ex->tasks, &item) == CP_QUEUE_OK) {
         CpFuture *f = item;
+        double start = cp_trace_now();
         void *result = f->fn(f->arg);
         int s;
 
+        cp_trace_span("task", "task", start);
         future_lock(f);
         f->result = result;
         f->done = TRUE;

@@ -14,6 +14,7 @@
 
 #include "cp_die.h"
 #include "cp_time.h"
+#include "cp_trace.h"
 
 /* The build passes the package's name, version and addresses from
  * configure.ac; a copy of this file compiled alone says so instead. */
@@ -308,8 +309,9 @@ cp_options_parse(int *argc, char ***argv, const CpOptions *options)
     GOptionContext *context;
     GError *error = NULL;
     char *lesson_text = NULL, *lesson_help = NULL, **lesson_ids = NULL;
+    char *trace_path = NULL;
     gboolean takes_inputs = options->inputs && *options->inputs;
-    GOptionEntry common_entries[6];
+    GOptionEntry common_entries[7];
     int n = 0;
 
     /* Messages and GLib's help in the user's language and charset, but
@@ -339,6 +341,10 @@ cp_options_parse(int *argc, char ***argv, const CpOptions *options)
             "time-scale", 0, 0, G_OPTION_ARG_STRING, &scale_text,
             "Multiply every simulated wait by F (0..1e6; default: $CONPAR_TIME_SCALE, "
             "else 1, the lesson's waits)", "F" };
+    common_entries[n++] = (GOptionEntry) {
+        "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace_path,
+        "Write what each thread and process did, and when, to FILE as Chrome trace "
+        "JSON for Perfetto or conpar-timeline (default: no trace)", "FILE" };
     if (options->verbose)
         common_entries[n++] = (GOptionEntry) {
             "verbose", 'v', 0, G_OPTION_ARG_NONE, options->verbose,
@@ -444,6 +450,14 @@ cp_options_parse(int *argc, char ***argv, const CpOptions *options)
             cp_options_fail("--workers '%d' is out of range (1..%d)",
                             workers_given, CP_WORKERS_MAX);
         *options->workers = workers_given;
+    }
+
+    /* Last, once the options are known good: no trace of a failed start. */
+    if (trace_path) {
+        if (!cp_trace_open(trace_path, g_get_prgname(), cp_time_scale()))
+            cp_options_fail("--trace: cannot write '%s': %s", cp_options_quote(trace_path),
+                            g_strerror(errno));
+        g_free(trace_path);
     }
 
     for (int i = 0; i < MAX_STARTUP_CHECKS && startup_checks[i]; i++)

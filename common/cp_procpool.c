@@ -30,6 +30,7 @@
 #include "cp_procpool.h"
 #include "cp_die.h"
 #include "cp_io.h"
+#include "cp_trace.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -99,7 +100,14 @@ worker_main(int task_fd, int result_fd, const Job *job)
     while ((got = cp_io_read_full(task_fd, &index, sizeof index)) == (ssize_t) sizeof index) {
         if (index >= job->n)
             _exit(EXIT_FAILURE);
+        double start = cp_trace_now();
         job->fn(job->inputs + index * job->input_size, job->scratch, job->user_data);
+        if (cp_trace_on) {
+            char name[32];
+
+            snprintf(name, sizeof name, "input %llu", (unsigned long long) index);
+            cp_trace_span("task", name, start);
+        }
         /* Two writes are fine: this worker is the pipe's only writer. */
         if (cp_io_write_all(result_fd, &index, sizeof index) == -1
             || cp_io_write_all(result_fd, job->scratch, job->output_size) == -1)
@@ -158,6 +166,7 @@ start_worker(Worker *workers, guint k, const Job *job, GError **error)
     }
 
     workers[k] = (Worker) { .pid = pid, .task_fd = task[1], .result_fd = result[0] };
+    cp_trace_child_started(pid);
     /* Drop the worker's ends: holding no write end of its result pipe, we
      * read end of file there as soon as the worker dies. */
     cp_io_close(&task[0]);

@@ -13,6 +13,7 @@
 #include <unistd.h>   /* _POSIX_CLOCK_SELECTION */
 
 #include "cp_die.h"
+#include "cp_trace.h"
 
 /* Timed waits measure their deadline on this clock.  The monotonic clock
  * does not jump when someone sets the date; macOS lacks
@@ -183,6 +184,7 @@ cp_queue_put_timeout(CpQueue *q, gpointer item, double timeout)
 {
     struct timespec deadline = { 0, 0 };
     gboolean expired = FALSE;
+    double blocked = 0;         /* when it began to wait, for --trace */
 
     if (timeout > 0)
         deadline = deadline_after(timeout);
@@ -191,11 +193,16 @@ cp_queue_put_timeout(CpQueue *q, gpointer item, double timeout)
         /* Test the condition once more after the deadline: a slot may
          * have opened just as the wait ran out. */
         if (expired) {
+            cp_trace_span("queue_wait", "put", blocked);
             unlock(q);
             return CP_QUEUE_TIMEOUT;
         }
+        if (blocked == 0)
+            blocked = cp_trace_now();
         expired = !wait_for(q, &q->not_full, timeout, &deadline);
     }
+    if (blocked != 0)
+        cp_trace_span("queue_wait", "put", blocked);
     if (q->closed) {
         unlock(q);
         return CP_QUEUE_CLOSED;
@@ -218,17 +225,23 @@ cp_queue_get_timeout(CpQueue *q, gpointer *item, double timeout)
 {
     struct timespec deadline = { 0, 0 };
     gboolean expired = FALSE;
+    double blocked = 0;         /* when it began to wait, for --trace */
 
     if (timeout > 0)
         deadline = deadline_after(timeout);
     lock(q);
     while (!q->closed && q->items->length == 0) {
         if (expired) {
+            cp_trace_span("queue_wait", "get", blocked);
             unlock(q);
             return CP_QUEUE_TIMEOUT;
         }
+        if (blocked == 0)
+            blocked = cp_trace_now();
         expired = !wait_for(q, &q->not_empty, timeout, &deadline);
     }
+    if (blocked != 0)
+        cp_trace_span("queue_wait", "get", blocked);
     /* A closed queue still hands out what it holds. */
     if (q->items->length == 0) {
         unlock(q);

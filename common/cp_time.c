@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "cp_die.h"
+#include "cp_trace.h"
 
 /* The time scale is read by every thread that sleeps; it is set once at
  * start-up, but an atomic keeps even a late set race-free. */
@@ -110,6 +111,7 @@ cp_sleep_real(double seconds)
 
     if (!(seconds > 0))
         return;
+    double start = cp_trace_now();
     seconds = MIN(seconds, 1e9);
     req.tv_sec = (time_t) seconds;
     req.tv_nsec = (long) ((seconds - (double) req.tv_sec) * 1e9);
@@ -120,6 +122,7 @@ cp_sleep_real(double seconds)
             cp_die_errno("nanosleep");
         req = rem;
     }
+    cp_trace_span("sleep", "wait", start);
 }
 
 void

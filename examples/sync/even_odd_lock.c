@@ -28,6 +28,7 @@
 
 #include "cp_die.h"
 #include "cp_options.h"
+#include "cp_trace.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;  /* held for a whole run */
 
@@ -37,11 +38,14 @@ print_run(int first, int last)
 {
     int s;
 
+    cp_trace_locking("lock");   /* --trace: the wait for the lock, then the hold */
     s = pthread_mutex_lock(&lock);
     if (s != 0)
         cp_die_en(s, "pthread_mutex_lock");
+    cp_trace_locked("lock");
     for (int i = first; i <= last; i += 2)
         printf("%d\n", i);
+    cp_trace_unlocking("lock");
     s = pthread_mutex_unlock(&lock);
     if (s != 0)
         cp_die_en(s, "pthread_mutex_unlock");
@@ -51,6 +55,7 @@ static void *
 print_even_numbers(void *arg)
 {
     (void) arg;
+    cp_trace_thread("even");    /* --trace: this thread's row */
     print_run(2, 10);
     return NULL;
 }
@@ -59,6 +64,7 @@ static void *
 print_odd_numbers(void *arg)
 {
     (void) arg;
+    cp_trace_thread("odd");
     print_run(1, 9);
     return NULL;
 }

@@ -1,0 +1,472 @@
+/* SPDX-License-Identifier: 0BSD */
+/* cp_trace.c: the trace behind --trace=FILE (see cp_trace.h). */
+#define _POSIX_C_SOURCE 200809L
+
+#include "cp_trace.h"
+#include "cp_die.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define BUFFER_SIZE 16384   /* a thread's events before one write() */
+#define NAME_SIZE 48
+#define MAX_HELD 16         /* locks one thread holds at once */
+
+typedef struct {
+    int tid;
+    char name[NAME_SIZE];
+    bool ended;
+    char *buffer;                   /* events not written yet */
+    size_t length;
+    char waiting_for[NAME_SIZE];    /* cp_trace_locking()'s lock, "" if none */
+    double wait_start;
+    struct {
+        char lock[NAME_SIZE];
+        double since;
+    } held[MAX_HELD];
+    int n_held;
+} Thread;
+
+typedef struct {
+    pid_t pid;
+    char name[NAME_SIZE];
+} Child;
+
+bool cp_trace_on;               /* set by cp_trace_open() before any thread */
+
+/* Set by cp_trace_open() before any thread starts, and in a child by
+ * after_fork_child() while it has a single thread: read-only otherwise. */
+static int trace_fd = -1;
+static double base;             /* CLOCK_MONOTONIC at open: ts 0 */
+static pid_t opener;            /* the process that closes the array */
+static pid_t own_pid;           /* getpid(), as events carry it */
+static bool in_child;           /* write each event at once: we end in _exit() */
+static char *trace_path;
+
+static pthread_key_t thread_key;
+static atomic_int next_tid;     /* (atomic) the next thread's number */
+static atomic_long n_events;    /* (atomic) events of this process so far */
+static atomic_int write_errno;  /* (atomic) errno of the first failed write */
+static atomic_bool closed;      /* (atomic) the array is ended: write no more */
+static atomic_int forks;        /* (atomic) this process's fork() calls */
+
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static GPtrArray *threads;      /* protected by registry_lock: every Thread */
+static GArray *children;        /* protected by registry_lock: Child not reaped */
+
+static Thread *self(void);
+
+static void
+locked(int s, const char *what)
+{
+    if (s != 0)
+        cp_die_en(s, what);
+}
+
+static double
+now_seconds(void)
+{
+    struct timespec t;
+
+    if (clock_gettime(CLOCK_MONOTONIC, &t) == -1)
+        return base;    /* CLOCK_MONOTONIC always exists: cannot happen */
+    return (double) t.tv_sec + (double) t.tv_nsec / 1e9;
+}
+
+double
+cp_trace_now_(void)
+{
+    (void) self();  /* a thread's life begins before its first span */
+    return now_seconds();
+}
+
+/* Microseconds since the trace began, as the format wants them. */
+static double
+micros(double seconds)
+{
+    return (seconds - base) * 1e6;
+}
+
+/* text as a JSON string's contents (quotes, backslashes, controls). */
+static void
+escape(char *out, size_t size, const char *text)
+{
+    size_t n = 0;
+
+    for (; *text && n + 7 < size; text++) {
+        unsigned char c = (unsigned char) *text;
+
+        if (c == '"' || c == '\\')
+            n += (size_t) snprintf(out + n, size - n, "\\%c", c);
+        else if (c < 0x20)
+            n += (size_t) snprintf(out + n, size - n, "\\u%04x", c);
+        else
+            out[n++] = (char) c;
+    }
+    out[n] = '\0';
+}
+
+/* One write() for the whole text: with O_APPEND it lands whole, after
+ * whatever another thread or process wrote. */
+static void
+write_out(const char *text, size_t length)
+{
+    if (length == 0 || atomic_load(&closed))
+        return;
+    ssize_t done = write(trace_fd, text, length);
+    if (done != (ssize_t) length) {
+        int expected = 0;
+
+        atomic_compare_exchange_strong(&write_errno, &expected, done == -1 ? errno : ENOSPC);
+    }
+}
+
+static void
+flush(Thread *t)
+{
+    write_out(t->buffer, t->length);
+    t->length = 0;
+}
+
+/* Add one event (the text between the braces) to t's buffer. */
+static void
+add_event(Thread *t, bool at_once, const char *format, ...)
+{
+    char line[512];
+    va_list ap;
+    long n = atomic_fetch_add(&n_events, 1);
+
+    if (n > CP_TRACE_MAX_EVENTS)
+        return;
+    va_start(ap, format);
+    int length = n == CP_TRACE_MAX_EVENTS
+                 ? snprintf(line, sizeof line, "{\"ph\":\"i\",\"s\":\"p\",\"cat\":\"meta\","
+                            "\"name\":\"truncated\",\"ts\":%.3f,\"pid\":%d,\"tid\":%d},\n",
+                            micros(now_seconds()), (int) own_pid, t->tid)
+                 : vsnprintf(line, sizeof line - 3, format, ap);
+    va_end(ap);
+    if (length < 0 || (size_t) length >= sizeof line - 3)
+        return;     /* names are short: cannot happen */
+    if (n < CP_TRACE_MAX_EVENTS)
+        length += snprintf(line + length, 3, ",\n");
+    if (t->length + (size_t) length > BUFFER_SIZE)
+        flush(t);
+    memcpy(t->buffer + t->length, line, (size_t) length);
+    t->length += (size_t) length;
+    if (at_once || in_child)
+        flush(t);
+}
+
+static void
+name_event(Thread *t, const char *which, const char *name)
+{
+    char escaped[NAME_SIZE * 6];
+
+    escape(escaped, sizeof escaped, name);
+    add_event(t, false, "{\"ph\":\"M\",\"name\":\"%s\",\"pid\":%d,\"tid\":%d,"
+              "\"args\":{\"name\":\"%s\"}}", which, (int) own_pid, t->tid, escaped);
+}
+
+static void
+life_event(Thread *t, char phase, double when)
+{
+    char escaped[NAME_SIZE * 6];
+
+    escape(escaped, sizeof escaped, t->name);
+    add_event(t, true, "{\"ph\":\"%c\",\"cat\":\"life\",\"name\":\"%s\",\"ts\":%.3f,"
+              "\"pid\":%d,\"tid\":%d}", phase, escaped, micros(when), (int) own_pid, t->tid);
+}
+
+/* The calling thread's record, made (and its life begun) on first use;
+ * named name, or "Thread-N" as Python names threads. */
+static Thread *
+self_named(const char *name)
+{
+    Thread *t = pthread_getspecific(thread_key);
+
+    if (t != NULL)
+        return t;
+    t = g_new0(Thread, 1);
+    t->buffer = g_malloc(BUFFER_SIZE);
+    t->tid = atomic_fetch_add(&next_tid, 1);
+    if (name != NULL)
+        g_strlcpy(t->name, name, sizeof t->name);
+    else
+        snprintf(t->name, sizeof t->name, t->tid == 1 ? "main" : "Thread-%d", t->tid - 1);
+    if (pthread_setspecific(thread_key, t) != 0)
+        abort();    /* only ENOMEM: GLib aborts on that too */
+    locked(pthread_mutex_lock(&registry_lock), "pthread_mutex_lock");
+    g_ptr_array_add(threads, t);
+    locked(pthread_mutex_unlock(&registry_lock), "pthread_mutex_unlock");
+    name_event(t, "thread_name", t->name);
+    life_event(t, 'B', now_seconds());
+    return t;
+}
+
+static Thread *
+self(void)
+{
+    return self_named(NULL);
+}
+
+/* The thread ends: its life ends, its buffer goes out. */
+static void
+thread_ended(void *data)
+{
+    Thread *t = data;
+
+    life_event(t, 'E', now_seconds());
+    flush(t);
+    locked(pthread_mutex_lock(&registry_lock), "pthread_mutex_lock");
+    t->ended = true;
+    locked(pthread_mutex_unlock(&registry_lock), "pthread_mutex_unlock");
+}
+
+void
+cp_trace_thread_(const char *format, ...)
+{
+    char name[NAME_SIZE];
+    va_list ap;
+
+    va_start(ap, format);
+    vsnprintf(name, sizeof name, format, ap);
+    va_end(ap);
+    Thread *t = self_named(name);
+    if (strcmp(t->name, name) != 0) {   /* it recorded something before */
+        g_strlcpy(t->name, name, sizeof t->name);
+        name_event(t, "thread_name", t->name);
+        flush(t);
+    }
+}
+
+static void
+span(Thread *t, const char *cat, const char *name, double start, double end)
+{
+    char escaped[NAME_SIZE * 6];
+
+    escape(escaped, sizeof escaped, name);
+    add_event(t, false, "{\"ph\":\"X\",\"cat\":\"%s\",\"name\":\"%s\",\"ts\":%.3f,\"dur\":%.3f,"
+              "\"pid\":%d,\"tid\":%d}", cat, escaped, micros(start),
+              (end - start) * 1e6, (int) own_pid, t->tid);
+}
+
+void
+cp_trace_span_(const char *cat, const char *name, double start)
+{
+    span(self(), cat, name, start, now_seconds());
+}
+
+void
+cp_trace_locking_(const char *lock)
+{
+    Thread *t = self();
+
+    g_strlcpy(t->waiting_for, lock, sizeof t->waiting_for);
+    t->wait_start = now_seconds();
+}
+
+void
+cp_trace_locked_(const char *lock)
+{
+    Thread *t = self();
+    double now = now_seconds();
+
+    if (strcmp(t->waiting_for, lock) == 0)
+        span(t, "lock_wait", lock, t->wait_start, now);
+    t->waiting_for[0] = '\0';
+    if (t->n_held < MAX_HELD) {
+        g_strlcpy(t->held[t->n_held].lock, lock, sizeof t->held[0].lock);
+        t->held[t->n_held++].since = now;
+    }
+}
+
+void
+cp_trace_unlocking_(const char *lock)
+{
+    Thread *t = self();
+
+    for (int i = t->n_held - 1; i >= 0; i--)
+        if (strcmp(t->held[i].lock, lock) == 0) {
+            span(t, "lock_hold", lock, t->held[i].since, now_seconds());
+            t->held[i] = t->held[--t->n_held];
+            return;
+        }
+}
+
+/* ---- processes */
+
+static void
+before_fork(void)
+{
+    Thread *t = self();
+
+    flush(t);       /* or the child would write our events again */
+    atomic_fetch_add(&forks, 1);
+    locked(pthread_mutex_lock(&registry_lock), "pthread_mutex_lock");
+}
+
+static void
+after_fork_parent(void)
+{
+    locked(pthread_mutex_unlock(&registry_lock), "pthread_mutex_unlock");
+}
+
+/* In the child, whose only thread is the one that forked. */
+static void
+after_fork_child(void)
+{
+    Thread *t = pthread_getspecific(thread_key);   /* before_fork() made it */
+    char name[NAME_SIZE];
+
+    snprintf(name, sizeof name, "Process-%d", atomic_load(&forks));
+    locked(pthread_mutex_unlock(&registry_lock), "pthread_mutex_unlock");
+    own_pid = getpid();
+    in_child = true;
+    atomic_store(&n_events, 0);
+    atomic_store(&forks, 0);
+    g_ptr_array_set_size(threads, 0);   /* the parent's threads are not here */
+    g_array_set_size(children, 0);
+    t->tid = 1;
+    t->length = 0;
+    t->n_held = 0;
+    t->waiting_for[0] = '\0';
+    atomic_store(&next_tid, 2);
+    g_ptr_array_add(threads, t);
+    g_strlcpy(t->name, name, sizeof t->name);
+    name_event(t, "process_name", name);
+    name_event(t, "thread_name", name);
+    life_event(t, 'B', now_seconds());
+}
+
+void
+cp_trace_child_started_(pid_t pid)
+{
+    Child c = { .pid = pid };
+
+    snprintf(c.name, sizeof c.name, "Process-%d", atomic_load(&forks));
+    locked(pthread_mutex_lock(&registry_lock), "pthread_mutex_lock");
+    g_array_append_val(children, c);
+    locked(pthread_mutex_unlock(&registry_lock), "pthread_mutex_unlock");
+}
+
+/* A child's row ends when its parent reaps it: the parent writes the
+ * child's "E", with the child's pid. */
+static void
+child_ended(const Child *c)
+{
+    char line[256];
+    char escaped[NAME_SIZE * 6];
+
+    escape(escaped, sizeof escaped, c->name);
+    int n = snprintf(line, sizeof line, "{\"ph\":\"E\",\"cat\":\"life\",\"name\":\"%s\","
+                     "\"ts\":%.3f,\"pid\":%d,\"tid\":1},\n", escaped,
+                     micros(now_seconds()), (int) c->pid);
+    write_out(line, (size_t) n);
+}
+
+void
+cp_trace_child_reaped_(pid_t pid)
+{
+    locked(pthread_mutex_lock(&registry_lock), "pthread_mutex_lock");
+    for (guint i = 0; i < children->len; i++)
+        if (g_array_index(children, Child, i).pid == pid) {
+            child_ended(&g_array_index(children, Child, i));
+            g_array_remove_index_fast(children, i);
+            break;
+        }
+    locked(pthread_mutex_unlock(&registry_lock), "pthread_mutex_unlock");
+}
+
+/* ---- open and close */
+
+/* At exit, in the process that opened the trace: end every life still
+ * going, and the array.  Threads still running lose what they buffered. */
+static void
+close_trace(void)
+{
+    Thread *main_thread = self();
+    double now = now_seconds();
+    char escaped[NAME_SIZE * 6], line[256];
+    int err;
+
+    if (getpid() != opener)
+        return;     /* a child that called exit(): the parent ends the array */
+    flush(main_thread);
+    locked(pthread_mutex_lock(&registry_lock), "pthread_mutex_lock");
+    for (guint i = 0; i < children->len; i++)
+        child_ended(&g_array_index(children, Child, i));
+    g_array_set_size(children, 0);
+    for (guint i = 0; i < threads->len; i++) {
+        Thread *t = g_ptr_array_index(threads, i);
+
+        if (t != main_thread && !t->ended) {
+            escape(escaped, sizeof escaped, t->name);
+            int n = snprintf(line, sizeof line, "{\"ph\":\"E\",\"cat\":\"life\",\"name\":\"%s\","
+                             "\"ts\":%.3f,\"pid\":%d,\"tid\":%d},\n", escaped, micros(now),
+                             (int) own_pid, t->tid);
+            write_out(line, (size_t) n);
+        }
+    }
+    locked(pthread_mutex_unlock(&registry_lock), "pthread_mutex_unlock");
+    escape(escaped, sizeof escaped, main_thread->name);
+    int n = snprintf(line, sizeof line, "{\"ph\":\"E\",\"cat\":\"life\",\"name\":\"%s\","
+                     "\"ts\":%.3f,\"pid\":%d,\"tid\":%d}\n]\n", escaped, micros(now),
+                     (int) own_pid, main_thread->tid);
+    write_out(line, (size_t) n);
+    atomic_store(&closed, true);
+    if ((err = atomic_load(&write_errno)) == 0 && close(trace_fd) == -1)
+        err = errno;
+    if (err != 0) {
+        fflush(stdout);
+        fprintf(stderr, "%s: --trace %s: write error: %s\n", g_get_prgname(), trace_path,
+                g_strerror(err));
+        _exit(EXIT_FAILURE);    /* in an atexit handler: exit() again is undefined */
+    }
+}
+
+bool
+cp_trace_open(const char *path, const char *program, double time_scale)
+{
+    char escaped[NAME_SIZE * 6], line[512];
+    Thread *t;
+
+    trace_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+    if (trace_fd == -1)
+        return false;
+    if (pthread_key_create(&thread_key, thread_ended) != 0
+        || pthread_atfork(before_fork, after_fork_parent, after_fork_child) != 0
+        || atexit(close_trace) != 0) {
+        close(trace_fd);
+        trace_fd = -1;
+        errno = ENOMEM;
+        return false;
+    }
+    trace_path = g_strdup(path);
+    threads = g_ptr_array_new();
+    children = g_array_new(FALSE, FALSE, sizeof(Child));
+    base = now_seconds();
+    opener = own_pid = getpid();
+    atomic_store(&next_tid, 1);
+    cp_trace_on = true;
+
+    /* The first event says what ran and at which time scale. */
+    escape(escaped, sizeof escaped, program);
+    int n = snprintf(line, sizeof line, "[\n{\"ph\":\"i\",\"s\":\"g\",\"cat\":\"meta\","
+                     "\"name\":\"conpar\",\"ts\":0,\"pid\":%d,\"tid\":1,"
+                     "\"args\":{\"program\":\"%s\",\"time_scale\":%.17g}},\n", (int) own_pid,
+                     escaped, time_scale);
+    write_out(line, (size_t) n);
+    t = self();     /* main: tid 1, its life begins */
+    name_event(t, "process_name", program);
+    flush(t);
+    return true;
+}
