@@ -29,6 +29,7 @@ typedef struct {
     size_t length;
     char waiting_for[NAME_SIZE];    /* cp_trace_locking()'s lock, "" if none */
     double wait_start;
+    double cond_since;              /* cp_trace_waiting()'s time */
     struct {
         char lock[NAME_SIZE];
         double since;
@@ -137,13 +138,14 @@ flush(Thread *t)
     t->length = 0;
 }
 
-/* Add one event (the text between the braces) to t's buffer. */
+/* Add one event to t's buffer: at_once, write the buffer now.  Past the
+ * limit only lives and names are kept, so that every row still ends. */
 static void
 add_event(Thread *t, bool at_once, const char *format, ...)
 {
     char line[512];
     va_list ap;
-    long n = atomic_fetch_add(&n_events, 1);
+    long n = at_once ? 0 : atomic_fetch_add(&n_events, 1);
 
     if (n > CP_TRACE_MAX_EVENTS)
         return;
@@ -172,7 +174,7 @@ name_event(Thread *t, const char *which, const char *name)
     char escaped[NAME_SIZE * 6];
 
     escape(escaped, sizeof escaped, name);
-    add_event(t, false, "{\"ph\":\"M\",\"name\":\"%s\",\"pid\":%d,\"tid\":%d,"
+    add_event(t, true, "{\"ph\":\"M\",\"name\":\"%s\",\"pid\":%d,\"tid\":%d,"
               "\"args\":{\"name\":\"%s\"}}", which, (int) own_pid, t->tid, escaped);
 }
 
@@ -287,6 +289,25 @@ cp_trace_locked_(const char *lock)
         g_strlcpy(t->held[t->n_held].lock, lock, sizeof t->held[0].lock);
         t->held[t->n_held++].since = now;
     }
+}
+
+void
+cp_trace_waiting_(const char *lock)
+{
+    Thread *t = self();
+
+    cp_trace_unlocking_(lock);
+    t->cond_since = now_seconds();
+}
+
+void
+cp_trace_woken_(const char *lock, const char *cond)
+{
+    Thread *t = self();
+
+    span(t, "cond_wait", cond, t->cond_since, now_seconds());
+    t->waiting_for[0] = '\0';
+    cp_trace_locked_(lock);
 }
 
 void

@@ -11,6 +11,7 @@
  *   lock_wait   the time a thread waited to get a lock    } "X" events
  *   lock_hold   the time it held it                        } with a
  *   queue_wait  the time a cp_queue put or get was blocked } duration
+ *   cond_wait   the time a thread waited on a condition variable
  *   sleep       each simulated wait (cp_sleep)
  *   task        each task a pool ran (cp_executor, cp_procpool)
  *   callback    the event loop running callbacks, between two polls
@@ -69,6 +70,11 @@ bool cp_trace_open(const char *path, const char *program, double time_scale);
 #define cp_trace_locked(lock) (cp_trace_on ? cp_trace_locked_(lock) : (void) 0)
 #define cp_trace_unlocking(lock) (cp_trace_on ? cp_trace_unlocking_(lock) : (void) 0)
 
+/* Around pthread_cond_wait(), which releases the lock while it waits on
+ * cond and holds it again when it returns. */
+#define cp_trace_waiting(lock) (cp_trace_on ? cp_trace_waiting_(lock) : (void) 0)
+#define cp_trace_woken(lock, cond) (cp_trace_on ? cp_trace_woken_((lock), (cond)) : (void) 0)
+
 /* The time now, for a span that ends with cp_trace_span(); 0 when off. */
 #define cp_trace_now() (cp_trace_on ? cp_trace_now_() : 0.0)
 
@@ -86,6 +92,8 @@ void cp_trace_thread_(const char *format, ...) __attribute__((format(printf, 1, 
 void cp_trace_locking_(const char *lock);
 void cp_trace_locked_(const char *lock);
 void cp_trace_unlocking_(const char *lock);
+void cp_trace_waiting_(const char *lock);
+void cp_trace_woken_(const char *lock, const char *cond);
 double cp_trace_now_(void);
 void cp_trace_span_(const char *cat, const char *name, double start);
 void cp_trace_child_started_(pid_t pid);
