@@ -452,8 +452,8 @@ main(int argc, char *argv[])
         { "increments", 'n', 0, G_OPTION_ARG_STRING, &increments_text,
           "Increments per thread (1..100000000; default: 100000)", "N" },
         { "step", 0, 0, G_OPTION_ARG_NONE, &step,
-          "Two threads, A and B, do one counter += 1 each, a step at a time in the order "
-          "of --schedule (--mode=none or lock; not with -w, --increments or --lesson=002b); "
+          "Two threads, A and B, each add 1 to the counter, a step at a time in the order "
+          "of --schedule (--mode none or lock; not with -w, --increments or --lesson 002b); "
           "exits 0 even when an update is lost", NULL },
         { "schedule", 0, 0, G_OPTION_ARG_STRING, &schedule,
           "With --step: whose step comes next, letters A and B in either case, or random "
