@@ -424,6 +424,226 @@ Test(shared_counter, help, .timeout = 30)
     cp_test_assert_help("sync/shared_counter");
 }
 
+/* ---------------------------------------------------- shared_counter --step */
+
+Test(shared_counter_step, default_schedule_loses_an_update, .timeout = 30)
+{
+    CpRun *run = cp_test_run("sync/shared_counter", "--step", NULL);
+
+    cp_test_assert_lines(run, (const char *const[]) {
+        "A: load   register A = 0   counter = 0",
+        "B: load   register B = 0   counter = 0",
+        "B: add    register B = 1   counter = 0",
+        "B: store  register B = 1   counter = 1",
+        "A: add    register A = 1   counter = 1",
+        "A: store  register A = 1   counter = 1",
+        "Final counter value: 1 (expected 2): one update lost",
+        NULL });
+    cp_run_free(run);
+
+    /* The same schedule, given in lower case, and shown first with -v. */
+    run = cp_test_run("sync/shared_counter", "--step", "--schedule=abbbaa", "-v", NULL);
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, 8, "output: %s", run->out);
+    cr_assert_str_eq(run->lines[0], "Schedule: ABBBAA");
+    cr_assert_str_eq(run->lines[7], "Final counter value: 1 (expected 2): one update lost");
+    cp_run_free(run);
+}
+
+Test(shared_counter_step, one_thread_after_the_other_loses_nothing, .timeout = 30)
+{
+    CpRun *run = cp_test_run("sync/shared_counter", "--step", "--schedule=AAABBB", NULL);
+
+    cp_test_assert_lines(run, (const char *const[]) {
+        "A: load   register A = 0   counter = 0",
+        "A: add    register A = 1   counter = 0",
+        "A: store  register A = 1   counter = 1",
+        "B: load   register B = 1   counter = 1",
+        "B: add    register B = 2   counter = 1",
+        "B: store  register B = 2   counter = 2",
+        "Final counter value: 2 (expected 2)",
+        NULL });
+    cp_run_free(run);
+}
+
+Test(shared_counter_step, lock_makes_b_wait_and_keeps_both_updates, .timeout = 30)
+{
+    /* The default schedule, which loses an update without the lock. */
+    CpRun *run = cp_test_run("sync/shared_counter", "--step", "--mode=lock", NULL);
+
+    cp_test_assert_lines(run, (const char *const[]) {
+        "A: lock    register A = ?   counter = 0   A has the lock",
+        "B: lock    register B = ?   counter = 0   waits: A has the lock",
+        "B: lock    register B = ?   counter = 0   waits: A has the lock",
+        "B: lock    register B = ?   counter = 0   waits: A has the lock",
+        "A: load    register A = 0   counter = 0",
+        "A: add     register A = 1   counter = 0",
+        "(schedule used up: A runs to its end, then B)",
+        "A: store   register A = 1   counter = 1",
+        "A: unlock  register A = 1   counter = 1   the lock is free",
+        "B: lock    register B = ?   counter = 1   B has the lock",
+        "B: load    register B = 1   counter = 1",
+        "B: add     register B = 2   counter = 1",
+        "B: store   register B = 2   counter = 2",
+        "B: unlock  register B = 2   counter = 2   the lock is free",
+        "Final counter value: 2 (expected 2)",
+        NULL });
+    cp_run_free(run);
+}
+
+Test(shared_counter_step, used_up_schedule_lets_the_lock_holder_finish_first, .timeout = 30)
+{
+    CpRun *run = cp_test_run("sync/shared_counter", "--step", "--mode=lock", "--schedule=BA",
+                             NULL);
+
+    cp_test_assert_lines(run, (const char *const[]) {
+        "B: lock    register B = ?   counter = 0   B has the lock",
+        "A: lock    register A = ?   counter = 0   waits: B has the lock",
+        "(schedule used up: B has the lock, so B runs to its end, then A)",
+        "B: load    register B = 0   counter = 0",
+        "B: add     register B = 1   counter = 0",
+        "B: store   register B = 1   counter = 1",
+        "B: unlock  register B = 1   counter = 1   the lock is free",
+        "A: lock    register A = ?   counter = 1   A has the lock",
+        "A: load    register A = 1   counter = 1",
+        "A: add     register A = 2   counter = 1",
+        "A: store   register A = 2   counter = 2",
+        "A: unlock  register A = 2   counter = 2   the lock is free",
+        "Final counter value: 2 (expected 2)",
+        NULL });
+    cp_run_free(run);
+}
+
+Test(shared_counter_step, letters_of_a_finished_thread_are_skipped, .timeout = 30)
+{
+    CpRun *run = cp_test_run("sync/shared_counter", "--step", "--schedule=AAAAB", NULL);
+
+    cp_test_assert_lines(run, (const char *const[]) {
+        "A: load   register A = 0   counter = 0",
+        "A: add    register A = 1   counter = 0",
+        "A: store  register A = 1   counter = 1",
+        "A: done   no step left: letter skipped",
+        "B: load   register B = 1   counter = 1",
+        "(schedule used up: B runs to its end)",
+        "B: add    register B = 2   counter = 1",
+        "B: store  register B = 2   counter = 2",
+        "Final counter value: 2 (expected 2)",
+        NULL });
+    cp_run_free(run);
+}
+
+Test(shared_counter_step, no_schedule_loses_an_update_under_the_lock, .timeout = 60)
+{
+    const char *const fixed[] = { "AB", "BA", "ABABABABAB", "BBBBBBAAAA", "ABBBAAABAB", NULL };
+
+    for (int seed = 0; seed < 20; seed++) {
+        char *arg = g_strdup_printf("--seed=%d", seed);
+        CpRun *run = cp_test_run("sync/shared_counter", "--step", "--mode=lock",
+                                 "--schedule=random", arg, NULL);
+
+        cp_test_assert_ok(run);
+        cr_assert_gt(run->n_lines, 2, "output: %s", run->out);
+        cr_assert(g_str_has_prefix(run->lines[0], "Schedule: "), "%s", run->lines[0]);
+        cr_assert_str_eq(run->lines[run->n_lines - 1], "Final counter value: 2 (expected 2)",
+                         "%s: %s", arg, run->out);
+        cr_assert_eq(cp_test_count_prefix(run, "A: unlock"), 1, "%s", run->out);
+        cr_assert_eq(cp_test_count_prefix(run, "B: unlock"), 1, "%s", run->out);
+        cp_run_free(run);
+        g_free(arg);
+    }
+    for (const char *const *s = fixed; *s; s++) {
+        char *arg = g_strdup_printf("--schedule=%s", *s);
+        CpRun *run = cp_test_run("sync/shared_counter", "--step", "--mode=lock", arg, NULL);
+
+        cp_test_assert_ok(run);
+        cr_assert_str_eq(run->lines[run->n_lines - 1], "Final counter value: 2 (expected 2)",
+                         "%s: %s", arg, run->out);
+        cp_run_free(run);
+        g_free(arg);
+    }
+}
+
+Test(shared_counter_step, random_schedule_repeats_with_its_seed, .timeout = 30)
+{
+    CpRun *first = cp_test_run("sync/shared_counter", "--step", "--schedule=random", "--seed=1",
+                               NULL);
+    CpRun *again = cp_test_run("sync/shared_counter", "--step", "--schedule=RANDOM", "--seed=1",
+                               NULL);
+    CpRun *other = cp_test_run("sync/shared_counter", "--step", "--schedule=random", "--seed=2",
+                               NULL);
+    CpRun *unseeded = cp_test_run("sync/shared_counter", "--step", "--schedule=random", NULL);
+    unsigned long seed;
+    char drawn[8];
+
+    cp_test_assert_ok(first);
+    cp_test_assert_ok(again);
+    cp_test_assert_ok(other);
+    cr_assert_str_eq(first->lines[0], "Schedule: BBAABA (random, --seed=1)");
+    cr_assert_str_eq(first->out, again->out);
+    cr_assert_str_eq(other->lines[0], "Schedule: BBBAAA (random, --seed=2)");
+    cr_assert_str_neq(first->out, other->out);
+
+    /* Without --seed, the seed it printed gives the same run again. */
+    cp_test_assert_ok(unseeded);
+    cr_assert_eq(sscanf(unseeded->lines[0], "Schedule: %7s (random, --seed=%lu)", drawn, &seed),
+                 2, "%s", unseeded->lines[0]);
+    char *arg = g_strdup_printf("--seed=%lu", seed);
+    CpRun *repeat = cp_test_run("sync/shared_counter", "--step", "--schedule=random", arg, NULL);
+    cr_assert_str_eq(repeat->out, unseeded->out);
+    g_free(arg);
+
+    cp_run_free(first);
+    cp_run_free(again);
+    cp_run_free(other);
+    cp_run_free(unseeded);
+    cp_run_free(repeat);
+}
+
+Test(shared_counter_step, rejects_bad_input, .timeout = 30)
+{
+    static const struct {
+        const char *args[4];
+        const char *message;
+    } cases[] = {
+        { { "--step", "--schedule=ABXA" }, "--schedule 'ABXA': character 3 is not A or B" },
+        { { "--step", "--schedule=" }, "--schedule '' is empty" },
+        { { "--schedule=AB" }, "--schedule is for --step" },
+        { { "--seed=3" }, "--seed is for --step --schedule=random" },
+        { { "--step", "--seed=3" }, "--seed is for --schedule=random" },
+        { { "--step", "--schedule=random", "--seed=4294967296" }, "'4294967296'" },
+        { { "--step", "--mode=atomic" }, "--mode=atomic" },
+        { { "--step", "-w", "3" }, "not with -w" },
+        { { "--step", "--increments=5" }, "not with --increments" },
+        { { "--step", "--lesson=002b" }, "not with --lesson=002b" },
+    };
+
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        CpRun *run = cp_test_runv("sync/shared_counter", cases[i].args);
+
+        cp_test_assert_usage_error(run, cases[i].message);
+        cp_run_free(run);
+    }
+}
+
+#ifdef CP_SANITIZE_THREAD
+/* The steps are ordered by the turn, which passes through a mutex: no
+ * race to report, with the lock or without. */
+Test(shared_counter_step, tsan_clean, .timeout = 60)
+{
+    const char *const env[] = { "TSAN_OPTIONS=halt_on_error=1 exitcode=66", NULL };
+    const char *const none[] = { "--step", "--schedule=random", "--seed=7", NULL };
+    const char *const lock[] = { "--step", "--mode=lock", "--schedule=ABABBBBAAA", NULL };
+    CpRun *run = cp_test_run_env(env, "sync/shared_counter", none);
+
+    cp_test_assert_ok(run);
+    cp_run_free(run);
+    run = cp_test_run_env(env, "sync/shared_counter", lock);
+    cp_test_assert_ok(run);
+    cr_assert_str_eq(run->lines[run->n_lines - 1], "Final counter value: 2 (expected 2)");
+    cp_run_free(run);
+}
+#endif
+
 /* ---------------------------------------------------------- inc_dec_counter */
 
 /* Every line but the last is "Shared Variable: v" with 0 <= v < threads

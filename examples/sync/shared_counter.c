@@ -26,8 +26,24 @@
  * lock and without; given --mode, it runs that one count only, and says
  * which it was ("Counter with atomics: 300000").
  *
+ * --step slows the race down to one step at a time: two threads, A and
+ * B, do one counter += 1 each, split into load (register = counter), add
+ * (register + 1) and store (counter = register), and main lets each step
+ * go in the order of --schedule, a letter per step.  Every step prints
+ * the thread's register and the counter, so a lost update reads line by
+ * line.  --mode=lock adds a lock and an unlock step around the three;
+ * a thread whose lock step finds the lock taken waits and tries again at
+ * its next letter.  When the schedule runs out, A runs to its end, then B
+ * (B first if it holds the lock); a letter of a thread that has no step
+ * left is skipped, with a line that says so.  --schedule=random draws a
+ * random order of each thread's steps, and prints it with its --seed.
+ * --step takes --mode=none (its default) or lock, and no -w, --increments
+ * or --lesson=002b.
+ *
  * Usage:   shared_counter [--lesson=002|002b] [--mode=lock|atomic|none]
  *                         [-w THREADS] [--increments=N] [-v]
+ *          shared_counter --step [--schedule=ABBA...|random [--seed=N]]
+ *                         [--mode=none|lock] [-v]
  *
  * Look for: "Final counter value: 500000" every time.  With --mode=none
  * (or lesson 002b's "Counter without lock:") the count is often below the
@@ -41,6 +57,14 @@
  * A locked or atomic count is checked: if it is wrong, the program says so
  * on stderr and exits 1.
  *
+ * With --step, the default schedule ABBBAA: A loads 0, B loads 0, adds
+ * and stores 1, then A adds and stores 1 too, over B's update: "Final
+ * counter value: 1 (expected 2): one update lost", and the exit status is
+ * 0, since that loss is the demonstration.  --schedule=AAABBB loses
+ * nothing.  With --mode=lock, B's lock step "waits: A has the lock" until
+ * A unlocks, and every schedule ends with 2 (checked: exit 1 if not).
+ * -v prints the schedule first.
+ *
  * See also: sync/thread_local_counters.c (counting without sharing),
  * sync/inc_dec_counter.c.
  *
@@ -48,6 +72,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -168,6 +193,247 @@ check_total(long total, long expected)
     return FALSE;
 }
 
+/* --step: one counter += 1 in each of two threads, A and B, split into its
+ * steps, each step released by main in the order the schedule gives.
+ * Mode none: load, add, store.  Mode lock: the same between lock and
+ * unlock of `lock`, the mutex of --mode=lock. */
+typedef enum { STEP_LOCK, STEP_LOAD, STEP_ADD, STEP_STORE, STEP_UNLOCK } Step;
+
+static const char *const step_names[] = { "lock", "load", "add", "store", "unlock" };
+static const Step steps_none[] = { STEP_LOAD, STEP_ADD, STEP_STORE };
+static const Step steps_lock[] = { STEP_LOCK, STEP_LOAD, STEP_ADD, STEP_STORE, STEP_UNLOCK };
+
+typedef struct {
+    char name;            /* 'A' or 'B'; set before the threads start */
+    const Step *steps;    /* set before the threads start */
+    int n_steps;          /* set before the threads start */
+    bool holds_lock;      /* protected by step_lock */
+    bool done;            /* protected by step_lock: no step left */
+} Stepper;
+
+static pthread_mutex_t step_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t turn_changed = PTHREAD_COND_INITIALIZER;
+static char turn;         /* protected by step_lock: 'A' or 'B' may take one
+                             step; 0: main picks the next letter */
+static int step_width;    /* set before the threads start: widest step name */
+/* Protected by the turn, not by a lock: only the thread whose turn it is
+ * touches it (and prints it), and the turn passes through step_lock, so
+ * each access happens after the one before it; ThreadSanitizer rightly
+ * stays quiet.  The schedule, not a lock, decides the order of the loads
+ * and stores, and an update is lost because load, add and store are
+ * separate steps, exactly as in the free-running race.  --mode=lock puts
+ * `lock` around the three, and then no schedule can lose one. */
+static long step_counter;
+
+static void
+checked(int s, const char *what)
+{
+    if (s != 0)
+        cp_die_en(s, what);
+}
+
+static void *
+step_thread(void *arg)
+{
+    Stepper *me = arg;
+    char other = me->name == 'A' ? 'B' : 'A';
+    long reg = 0;          /* this thread's register: its copy of the counter */
+    bool loaded = false;   /* before its load, the register holds nothing yet */
+    int next = 0;
+
+    while (next < me->n_steps) {
+        checked(pthread_mutex_lock(&step_lock), "pthread_mutex_lock");
+        while (turn != me->name)
+            checked(pthread_cond_wait(&turn_changed, &step_lock), "pthread_cond_wait");
+        checked(pthread_mutex_unlock(&step_lock), "pthread_mutex_unlock");
+
+        /* One step, while main waits for the turn to come back. */
+        Step step = me->steps[next];
+        char note[40] = "";
+        bool moved = true;
+        int s;
+        switch (step) {
+        case STEP_LOCK:
+            /* A real pthread_mutex_lock() would sleep here until the other
+             * thread unlocks, and main would wait for this turn forever:
+             * the other thread can only unlock at one of its own letters.
+             * So try, and when the other holds the lock, hand the turn back
+             * and try again at this thread's next letter. */
+            s = pthread_mutex_trylock(&lock);
+            if (s == EBUSY) {
+                moved = false;
+                snprintf(note, sizeof note, "   waits: %c has the lock", other);
+            } else {
+                checked(s, "pthread_mutex_trylock");
+                snprintf(note, sizeof note, "   %c has the lock", me->name);
+            }
+            break;
+        case STEP_LOAD:
+            reg = step_counter;
+            loaded = true;
+            break;
+        case STEP_ADD:
+            reg = reg + 1;
+            break;
+        case STEP_STORE:
+            step_counter = reg;
+            break;
+        case STEP_UNLOCK:
+            checked(pthread_mutex_unlock(&lock), "pthread_mutex_unlock");
+            snprintf(note, sizeof note, "   the lock is free");
+            break;
+        }
+        char value[24] = "?";
+        if (loaded)
+            snprintf(value, sizeof value, "%ld", reg);
+        printf("%c: %-*s  register %c = %s   counter = %ld%s\n", me->name, step_width,
+               step_names[step], me->name, value, step_counter, note);
+        if (moved)
+            next++;
+
+        checked(pthread_mutex_lock(&step_lock), "pthread_mutex_lock");
+        if (step == STEP_LOCK && moved)
+            me->holds_lock = true;
+        if (step == STEP_UNLOCK)
+            me->holds_lock = false;
+        me->done = next == me->n_steps;
+        turn = 0;   /* back to main */
+        checked(pthread_cond_broadcast(&turn_changed), "pthread_cond_broadcast");
+        checked(pthread_mutex_unlock(&step_lock), "pthread_mutex_unlock");
+    }
+    return NULL;
+}
+
+/* Run A and B a step at a time, a step for each letter of schedule (A or
+ * B, either case); then A to its end and B to its end.  Return the
+ * counter. */
+static long
+run_steps(const char *schedule, gboolean with_lock)
+{
+    Stepper threads[2] = {
+        { .name = 'A', .steps = with_lock ? steps_lock : steps_none },
+        { .name = 'B', .steps = with_lock ? steps_lock : steps_none },
+    };
+    Stepper *a = &threads[0], *b = &threads[1];
+    pthread_t ids[2];
+    size_t length = strlen(schedule);
+    char first = 'A';   /* who runs to its end when the schedule runs out */
+
+    step_width = with_lock ? 6 : 5;
+    for (int i = 0; i < 2; i++) {
+        threads[i].n_steps = with_lock ? (int) G_N_ELEMENTS(steps_lock)
+                                       : (int) G_N_ELEMENTS(steps_none);
+        checked(pthread_create(&ids[i], NULL, step_thread, &threads[i]), "pthread_create");
+    }
+
+    checked(pthread_mutex_lock(&step_lock), "pthread_mutex_lock");
+    for (size_t i = 0; !(a->done && b->done); i++) {
+        char who;
+        if (i < length) {
+            who = g_ascii_toupper(schedule[i]);
+            if ((who == 'A' ? a : b)->done) {
+                printf("%c: %-*s  no step left: letter skipped\n", who, step_width, "done");
+                continue;
+            }
+        } else {
+            if (i == length) {
+                /* A thread waiting for the lock could never finish first:
+                 * the one that holds it goes first, as it would if the
+                 * waiting thread slept in pthread_mutex_lock(). */
+                first = b->holds_lock ? 'B' : 'A';
+                char second = first == 'A' ? 'B' : 'A';
+                if (!a->done && !b->done)
+                    printf("(schedule used up: %s%c runs to its end, then %c)\n",
+                           first == 'B' ? "B has the lock, so " : "", first, second);
+                else
+                    printf("(schedule used up: %c runs to its end)\n", a->done ? 'B' : 'A');
+            }
+            who = !(first == 'A' ? a : b)->done ? first : (first == 'A' ? 'B' : 'A');
+        }
+        turn = who;
+        checked(pthread_cond_broadcast(&turn_changed), "pthread_cond_broadcast");
+        while (turn != 0)
+            checked(pthread_cond_wait(&turn_changed, &step_lock), "pthread_cond_wait");
+    }
+    checked(pthread_mutex_unlock(&step_lock), "pthread_mutex_unlock");
+
+    for (int i = 0; i < 2; i++)
+        checked(pthread_join(ids[i], NULL), "pthread_join");
+    return step_counter;   /* the threads are joined: no step is left */
+}
+
+/* --step: check what goes with it, find the schedule, run it and say
+ * what it produced. */
+static int
+step_main(void *(*increment)(void *), int workers, gboolean increments_given,
+          gboolean lesson_002b, const char *schedule, const char *seed_text, gboolean verbose)
+{
+    char *how = NULL;   /* where the schedule came from, for its line */
+
+    if (increment == increment_atomic)
+        cp_options_fail("--step splits counter += 1 into steps, and --mode=atomic does it in "
+                        "one: use --mode=none or lock");
+    if (workers != -1)
+        cp_options_fail("--step runs two threads, A and B: not with -w");
+    if (increments_given)
+        cp_options_fail("--step does one increment in each thread: not with --increments");
+    if (lesson_002b)
+        cp_options_fail("--step shows lesson 002's counter += 1: not with --lesson=002b");
+    if (seed_text && (schedule == NULL || g_ascii_strcasecmp(schedule, "random") != 0))
+        cp_options_fail("--seed is for --schedule=random");
+
+    gboolean with_lock = increment == increment_with_lock;
+    gboolean show = verbose;   /* print the schedule first */
+    char *drawn = NULL;
+    if (schedule == NULL) {
+        schedule = "ABBBAA";
+        how = g_strdup(" (the default)");
+    } else if (g_ascii_strcasecmp(schedule, "random") == 0) {
+        /* Each thread's letters (3, or 5 with the lock steps) in a random
+         * order.  The seed is printed, so that any run can be repeated. */
+        guint32 seed = seed_text ? (guint32) cp_options_parse_int(seed_text, 0, G_MAXUINT32,
+                                                                   "--seed")
+                                 : g_random_int();
+        GRand *rng = g_rand_new_with_seed(seed);
+        int each = with_lock ? (int) G_N_ELEMENTS(steps_lock) : (int) G_N_ELEMENTS(steps_none);
+
+        drawn = g_strnfill(2 * (gsize) each, 'A');
+        memset(drawn + each, 'B', (size_t) each);
+        for (int i = 2 * each - 1; i > 0; i--) {   /* Fisher-Yates shuffle */
+            int j = g_rand_int_range(rng, 0, i + 1);
+            char letter = drawn[i];
+            drawn[i] = drawn[j];
+            drawn[j] = letter;
+        }
+        g_rand_free(rng);
+        schedule = drawn;
+        how = g_strdup_printf(" (random, --seed=%" G_GUINT32_FORMAT ")", seed);
+        show = TRUE;   /* a schedule nobody typed is always shown */
+    } else if (*schedule == '\0') {
+        cp_options_fail("--schedule '' is empty: give letters A and B, like ABBBAA, or random");
+    } else {
+        size_t bad = strspn(schedule, "ABab");
+        if (schedule[bad] != '\0')
+            cp_options_fail("--schedule '%s': character %zu is not A or B",
+                            cp_options_quote(schedule), bad + 1);
+    }
+
+    if (show) {
+        char *upper = g_ascii_strup(schedule, -1);
+        printf("Schedule: %s%s\n", upper, how ? how : "");
+        g_free(upper);
+    }
+    long total = run_steps(schedule, with_lock);
+    g_free(drawn);
+    g_free(how);
+    printf("Final counter value: %ld (expected 2)%s\n", total,
+           total == 1 ? ": one update lost" : "");
+    /* A lost update is what --mode=none shows; under the lock it is a bug. */
+    if (with_lock && !check_total(total, 2))
+        return 1;
+    return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -176,12 +442,26 @@ main(int argc, char *argv[])
     const char *lesson;
     char *mode = NULL, *increments_text = NULL;
     void *(*increment)(void *) = NULL;   /* NULL: the lesson's way */
+    gboolean step = FALSE;
+    char *schedule = NULL, *seed_text = NULL;
     GOptionEntry entries[] = {
         { "mode", 'm', 0, G_OPTION_ARG_STRING, &mode,
           "How the threads update the counter: lock, atomic or none, the race "
-          "(default: lock; with --lesson=002b, lock and then none, as the lesson does)", "MODE" },
+          "(default: lock; with --lesson=002b, lock and then none, as the lesson does; "
+          "with --step, none)", "MODE" },
         { "increments", 'n', 0, G_OPTION_ARG_STRING, &increments_text,
           "Increments per thread (1..100000000; default: 100000)", "N" },
+        { "step", 0, 0, G_OPTION_ARG_NONE, &step,
+          "Two threads, A and B, each add 1 to the counter, a step at a time in the order "
+          "of --schedule (--mode none or lock; not with -w, --increments or --lesson 002b); "
+          "exits 0 even when an update is lost", NULL },
+        { "schedule", 0, 0, G_OPTION_ARG_STRING, &schedule,
+          "With --step: whose step comes next, letters A and B in either case, or random "
+          "(default: ABBBAA, which loses an update; once it runs out, A runs to its end, "
+          "then B, but B first if it holds the lock)", "ABBA..." },
+        { "seed", 0, 0, G_OPTION_ARG_STRING, &seed_text,
+          "With --schedule=random: the seed of the schedule (0..4294967295; default: a new "
+          "seed each run, printed)", "N" },
         G_OPTION_ENTRY_NULL
     };
 
@@ -195,6 +475,7 @@ main(int argc, char *argv[])
     });
     if (increments_text)
         increments = (long) cp_options_parse_int(increments_text, 1, 100000000, "--increments");
+    gboolean increments_given = increments_text != NULL;
     g_free(increments_text);
     if (mode == NULL)
         increment = NULL;
@@ -209,6 +490,17 @@ main(int argc, char *argv[])
     g_free(mode);
 
     gboolean lesson_002b = strcmp(lesson, "002b") == 0;
+    if (step) {
+        int status = step_main(increment, workers, increments_given, lesson_002b, schedule,
+                               seed_text, verbose);
+        g_free(schedule);
+        g_free(seed_text);
+        return status;
+    }
+    if (schedule)
+        cp_options_fail("--schedule is for --step");
+    if (seed_text)
+        cp_options_fail("--seed is for --step --schedule=random");
     if (workers == -1)
         workers = lesson_002b ? 3 : 5;
     long expected = increments * workers, total = 0;
