@@ -6,17 +6,26 @@
  *     parent --- task pipe: input indices (uint64_t) ------> worker k
  *     parent <-- result pipe: index, then the output bytes -- worker k
  *
- * The parent hands every worker one index, then poll()s the result pipes.
- * When a result comes back it is stored at its index and that worker gets
- * the next index (dynamic dispatch, one input at a time, like Python's
- * chunksize=1): a slow input holds up one worker, not the others.  When no
- * index is left the parent closes the worker's task pipe; the worker reads
- * end of file, flushes its stdout and exits.
+ *     parent --- task pipe: a chunk, first index and count -> worker k
+ *     parent <-- result pipe: index and output, per input --- worker k
+ *
+ * The parent hands every worker a chunk of consecutive indices, then
+ * poll()s the result pipes.  The worker sends each result as soon as it
+ * has it; the parent reads whatever has arrived in one read(), stores each
+ * result at its index, and gives a worker whose chunk is done the next
+ * chunk (dynamic dispatch, as Python's Pool.map does).  A chunk is
+ * len / (4 x workers) inputs, rounded up, as Python chooses it: one
+ * message per chunk instead of one per input, so that ten thousand tiny
+ * inputs cost a few round trips, not ten thousand, while a slow input
+ * still holds up only its own worker's chunk.  When no chunk is left the
+ * parent closes the worker's task pipe; the worker reads end of file,
+ * flushes its stdout and exits.
  *
  * A worker that dies closes its end of its result pipe, so the parent
- * reads end of file there.  If the worker had an input in hand, that input
- * is lost: map reaps the worker, kills and reaps the others, and fails with
- * an error naming the input and how the worker died (waitpid's status).
+ * reads end of file there.  Results come one by one, so the parent knows
+ * the input it was on (the first of its chunk not answered): map reaps the
+ * worker, kills and reaps the others, and fails with an error naming that
+ * input and how the worker died (waitpid's status).
  *
  * Threads: fork() copies only the calling thread, which is fine here since
  * the worker only reads and writes its pipes and calls fn.  But fn must not
@@ -39,11 +48,13 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 struct CpProcPool {
     guint workers;
+    gsize chunksize;    /* 0: len / (4 x workers), rounded up */
 };
 
 /* One map call's arguments, as every worker sees them. */
@@ -55,7 +66,7 @@ typedef struct {
     char *outputs;
     gsize output_size;
     void *user_data;
-    void *scratch;                 /* a worker's output buffer, made before fork */
+    void *scratch;                 /* a worker's record (index, output), made before fork */
     struct sigaction old_sigpipe;  /* the caller's SIGPIPE action, put back after */
 } Job;
 
@@ -64,9 +75,20 @@ typedef struct {
     pid_t pid;        /* 0 once reaped */
     int task_fd;      /* write end of its task pipe; -1 once closed */
     int result_fd;    /* read end of its result pipe; -1 once closed */
-    gboolean busy;    /* it has an input in hand ... */
-    gsize in_hand;    /* ... this one */
+    gboolean busy;    /* it has a chunk in hand: ... */
+    gsize in_hand;    /* ... the input it is on, the first not answered */
+    gsize chunk_end;  /* ... and the one after its chunk */
+    char *received;   /* bytes read from result_fd, not yet a whole record */
+    gsize n_received;
 } Worker;
+
+/* What one message on the task pipe says: do inputs first..first+count-1. */
+typedef struct {
+    uint64_t first, count;
+} Chunk;
+
+/* Results are read this many bytes at a time, or one record if larger. */
+#define READ_SIZE 65536
 
 G_DEFINE_QUARK(cp-procpool-error-quark, cp_procpool_error)
 
@@ -94,24 +116,28 @@ make_pipe(int fds[2], GError **error)
 G_NORETURN static void
 worker_main(int task_fd, int result_fd, const Job *job)
 {
-    uint64_t index;
+    Chunk chunk;
     ssize_t got;
+    char *output = (char *) job->scratch + sizeof(uint64_t);
 
-    while ((got = cp_io_read_full(task_fd, &index, sizeof index)) == (ssize_t) sizeof index) {
-        if (index >= job->n)
+    while ((got = cp_io_read_full(task_fd, &chunk, sizeof chunk)) == (ssize_t) sizeof chunk) {
+        if (chunk.first >= job->n || chunk.count > job->n - chunk.first)
             _exit(EXIT_FAILURE);
-        double start = cp_trace_now();
-        job->fn(job->inputs + index * job->input_size, job->scratch, job->user_data);
-        if (cp_trace_on) {
-            char name[32];
+        for (uint64_t index = chunk.first; index < chunk.first + chunk.count; index++) {
+            double start = cp_trace_now();
+            job->fn(job->inputs + index * job->input_size, output, job->user_data);
+            if (cp_trace_on) {
+                char name[32];
 
-            snprintf(name, sizeof name, "input %llu", (unsigned long long) index);
-            cp_trace_span("task", name, start);
+                snprintf(name, sizeof name, "input %llu", (unsigned long long) index);
+                cp_trace_span("task", name, start);
+            }
+            /* Each result at once, index and output in one write: the
+             * parent then always knows which input a dead worker was on. */
+            memcpy(job->scratch, &index, sizeof index);
+            if (cp_io_write_all(result_fd, job->scratch, sizeof index + job->output_size) == -1)
+                _exit(EXIT_FAILURE);   /* the parent is gone */
         }
-        /* Two writes are fine: this worker is the pipe's only writer. */
-        if (cp_io_write_all(result_fd, &index, sizeof index) == -1
-            || cp_io_write_all(result_fd, job->scratch, job->output_size) == -1)
-            _exit(EXIT_FAILURE);   /* the parent is gone */
     }
     if (got != 0)
         _exit(EXIT_FAILURE);       /* a read error, or half an index */
@@ -165,7 +191,9 @@ start_worker(Worker *workers, guint k, const Job *job, GError **error)
         worker_main(task[0], result[1], job);
     }
 
-    workers[k] = (Worker) { .pid = pid, .task_fd = task[1], .result_fd = result[0] };
+    workers[k].pid = pid;
+    workers[k].task_fd = task[1];
+    workers[k].result_fd = result[0];
     cp_trace_child_started(pid);
     /* Drop the worker's ends: holding no write end of its result pipe, we
      * read end of file there as soon as the worker dies. */
@@ -174,17 +202,19 @@ start_worker(Worker *workers, guint k, const Job *job, GError **error)
     return TRUE;
 }
 
-/* Hand input `index` to worker w.  If the worker has died, write() fails
- * with EPIPE (SIGPIPE is ignored during map): the input still counts as in
- * its hand, and the end of file on its result pipe reports the death. */
+/* Hand inputs first..first+count-1 to worker w.  If the worker has died,
+ * write() fails with EPIPE (SIGPIPE is ignored during map): the chunk
+ * still counts as in its hand, and the end of file on its result pipe
+ * reports the death. */
 static gboolean
-send_index(Worker *w, gsize index, GError **error)
+send_chunk(Worker *w, gsize first, gsize count, GError **error)
 {
-    uint64_t i = index;
+    Chunk chunk = { first, count };
 
     w->busy = TRUE;
-    w->in_hand = index;
-    if (cp_io_write_all(w->task_fd, &i, sizeof i) == -1 && errno != EPIPE) {
+    w->in_hand = first;
+    w->chunk_end = first + count;
+    if (cp_io_write_all(w->task_fd, &chunk, sizeof chunk) == -1 && errno != EPIPE) {
         set_system_error(error, "write");
         return FALSE;
     }
@@ -193,36 +223,47 @@ send_index(Worker *w, gsize index, GError **error)
 
 typedef enum { RESULT_OK, RESULT_DIED, RESULT_FAILED } ResultStatus;
 
-/* Read the result that worker w sends for its input, into its place. */
+/* Read what worker w has sent, and store each whole result (index, then
+ * output) in its place. */
 static ResultStatus
-receive_result(Worker *w, const Job *job, GError **error)
+receive_results(Worker *w, const Job *job, GError **error)
 {
-    uint64_t index;
+    gsize record = sizeof(uint64_t) + job->output_size;
+    gsize room = MAX(READ_SIZE, record);
     ssize_t got;
 
-    got = cp_io_read_full(w->result_fd, &index, sizeof index);
+    do
+        got = read(w->result_fd, w->received + w->n_received, room - w->n_received);
+    while (got == -1 && errno == EINTR);
     if (got == -1) {
         set_system_error(error, "read");
         return RESULT_FAILED;
     }
-    if (got < (ssize_t) sizeof index)
+    if (got == 0)
         return RESULT_DIED;   /* end of file: nobody holds the write end */
-    if (index != w->in_hand) {
-        g_set_error(error, CP_PROCPOOL_ERROR, CP_PROCPOOL_ERROR_SYSTEM,
-                    "worker %ld answered for input %" G_GUINT64_FORMAT ", not %" G_GSIZE_FORMAT,
-                    (long) w->pid, (guint64) index, w->in_hand);
-        return RESULT_FAILED;
-    }
+    w->n_received += (gsize) got;
 
-    if (job->output_size == 0)
-        return RESULT_OK;   /* fn ran for its effect alone; outputs may be NULL */
-    got = cp_io_read_full(w->result_fd, job->outputs + index * job->output_size, job->output_size);
-    if (got == -1) {
-        set_system_error(error, "read");
-        return RESULT_FAILED;
+    gsize used = 0;
+    for (; w->n_received - used >= record; used += record) {
+        uint64_t index;
+
+        memcpy(&index, w->received + used, sizeof index);
+        if (index != w->in_hand || index >= w->chunk_end) {
+            g_set_error(error, CP_PROCPOOL_ERROR, CP_PROCPOOL_ERROR_SYSTEM,
+                        "worker %ld answered for input %" G_GUINT64_FORMAT ", not %" G_GSIZE_FORMAT,
+                        (long) w->pid, (guint64) index, w->in_hand);
+            return RESULT_FAILED;
+        }
+        /* output_size 0: fn ran for its effect alone; outputs may be NULL */
+        if (job->output_size > 0)
+            memcpy(job->outputs + index * job->output_size, w->received + used + sizeof index,
+                   job->output_size);
+        w->in_hand++;
     }
-    if ((gsize) got < job->output_size)
-        return RESULT_DIED;   /* died halfway through sending its result */
+    memmove(w->received, w->received + used, w->n_received - used);
+    w->n_received -= used;
+    if (w->in_hand == w->chunk_end)
+        w->busy = FALSE;
     return RESULT_OK;
 }
 
@@ -295,6 +336,13 @@ cp_procpool_new(guint workers)
     return pool;
 }
 
+void
+cp_procpool_set_chunksize(CpProcPool *pool, gsize chunksize)
+{
+    g_return_if_fail(pool != NULL);
+    pool->chunksize = chunksize;
+}
+
 guint
 cp_procpool_get_workers(CpProcPool *pool)
 {
@@ -322,7 +370,7 @@ cp_procpool_map(CpProcPool *pool, CpProcFunc fn,
     Worker *workers;
     struct pollfd *pfds;
     guint count;
-    gsize next = 0, busy = 0;
+    gsize next = 0, busy = 0, chunksize;
     gboolean ok = FALSE;
 
     g_return_val_if_fail(pool != NULL && fn != NULL, FALSE);
@@ -345,18 +393,28 @@ cp_procpool_map(CpProcPool *pool, CpProcFunc fn,
     (void) fflush(NULL);
 
     count = (guint) MIN(pool->workers, n);
+    /* Python's divmod(len, 4 * workers), plus one if anything is left. */
+    chunksize = pool->chunksize > 0 ? pool->chunksize
+                                    : (n + 4 * (gsize) pool->workers - 1) / (4 * (gsize) pool->workers);
     workers = g_new(Worker, count);
     for (guint k = 0; k < count; k++)
-        workers[k] = (Worker) { .pid = 0, .task_fd = -1, .result_fd = -1 };
+        workers[k] = (Worker) {
+            .pid = 0, .task_fd = -1, .result_fd = -1,
+            .received = g_malloc(MAX(READ_SIZE, sizeof(uint64_t) + output_size)),
+        };
     pfds = g_new(struct pollfd, count);
-    job.scratch = g_malloc(output_size);   /* before fork: the worker only computes */
+    /* Before fork: the worker only computes. */
+    job.scratch = g_malloc(sizeof(uint64_t) + output_size);
 
     for (guint k = 0; k < count; k++)
         if (!start_worker(workers, k, &job, error))
             goto out;
-    for (guint k = 0; k < count; k++) {
-        if (!send_index(&workers[k], next++, error))
+    for (guint k = 0; k < count && next < n; k++) {
+        gsize take = MIN(chunksize, n - next);
+
+        if (!send_chunk(&workers[k], next, take, error))
             goto out;
+        next += take;
         busy++;
     }
 
@@ -378,7 +436,7 @@ cp_procpool_map(CpProcPool *pool, CpProcFunc fn,
 
             if (pfds[k].revents == 0)
                 continue;
-            switch (receive_result(w, &job, error)) {
+            switch (receive_results(w, &job, error)) {
             case RESULT_FAILED:
                 goto out;
             case RESULT_DIED:
@@ -387,11 +445,15 @@ cp_procpool_map(CpProcPool *pool, CpProcFunc fn,
             case RESULT_OK:
                 break;
             }
-            w->busy = FALSE;
+            if (w->busy)
+                continue;   /* more of its chunk to come */
             busy--;
             if (next < n) {
-                if (!send_index(w, next++, error))
+                gsize take = MIN(chunksize, n - next);
+
+                if (!send_chunk(w, next, take, error))
                     goto out;
+                next += take;
                 busy++;
             } else {
                 /* No work left for it: end of file tells it to exit. */
@@ -410,6 +472,8 @@ out:
     }
     g_free(job.scratch);
     g_free(pfds);
+    for (guint k = 0; k < count; k++)
+        g_free(workers[k].received);
     g_free(workers);
     return ok;
 }

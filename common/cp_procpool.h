@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: 0BSD */
 /* cp_procpool.h: multiprocessing.Pool.map in C.
  *
- * cp_procpool_map() forks `workers` processes, hands them the inputs one at
- * a time over pipes, and stores each result at its input's index, so the
- * results keep the input order whatever order the workers finish in.
+ * cp_procpool_map() forks `workers` processes, hands them the inputs in
+ * chunks over pipes (len / (4 x workers) inputs each, rounded up, as
+ * Python's Pool.map does; cp_procpool_set_chunksize() overrides it), and
+ * stores each result at its input's index, so the results keep the input
+ * order whatever order the workers finish in.
  * Inputs and outputs are arrays of fixed-size elements, as for qsort():
  *
  *     static void fib(const void *in, void *out, void *data)
@@ -44,6 +46,10 @@ typedef enum {
 CpProcPool *cp_procpool_new(guint workers);
 
 guint cp_procpool_get_workers(CpProcPool *pool);
+
+/* Inputs handed to a worker at once; 0 (the default): len / (4 x workers),
+ * rounded up.  1 hands out one input at a time. */
+void cp_procpool_set_chunksize(CpProcPool *pool, gsize chunksize);
 
 /* outputs[i] = fn(inputs[i]) for i < n, in at most `workers` processes at
  * once.  TRUE on success; FALSE with *error set otherwise (the outputs are

@@ -234,13 +234,14 @@ die_on_two(const void *input, void *output, void *user_data)
 /* map fails promptly with WORKER_DIED, and its message names the input;
  * no worker is left; the pool still works afterwards. */
 static void
-assert_worker_death(const char *how, const char *want)
+assert_worker_death(const char *how, const char *want, gsize chunksize)
 {
     int inputs[10], outputs[10];
     GError *error = NULL;
     CpProcPool *pool = cp_procpool_new(3);
     double start;
 
+    cp_procpool_set_chunksize(pool, chunksize);
     for (int i = 0; i < 10; i++)
         inputs[i] = i;
     start = cp_time_now();
@@ -270,12 +271,52 @@ Test(procpool, worker_abort_is_reported, .timeout = 10)
     struct rlimit no_core = { 0, 0 };
 
     cr_assert_eq(setrlimit(RLIMIT_CORE, &no_core), 0);   /* abort() writes no core file */
-    assert_worker_death("abort", "signal");
+    assert_worker_death("abort", "signal", 0);
 }
 
 Test(procpool, worker_exit_status_is_reported, .timeout = 10)
 {
-    assert_worker_death("exit", "status 3");
+    assert_worker_death("exit", "status 3", 0);
+}
+
+/* Inputs 0..4 go to one worker as one chunk: it answers 0 and 1, then
+ * dies on 2, and the error still names 2, not the chunk. */
+Test(procpool, death_inside_a_chunk_names_its_input, .timeout = 10)
+{
+    assert_worker_death("exit", "status 3", 5);
+}
+
+static void
+negate(const void *input, void *output, void *user_data)
+{
+    (void) user_data;
+    *(long *) output = -*(const long *) input;
+}
+
+/* Any chunk size, automatic, one, odd, all at once or more than all:
+ * every output in its place, each once. */
+Test(procpool, every_chunk_size_loses_nothing, .timeout = 20)
+{
+    enum { N = 1001 };
+    static long inputs[N], outputs[N];
+    const gsize sizes[] = { 0, 1, 7, 250, N, 5 * N };
+    GError *error = NULL;
+    CpProcPool *pool = cp_procpool_new(3);
+
+    for (long i = 0; i < N; i++)
+        inputs[i] = i + 1;
+    for (size_t s = 0; s < G_N_ELEMENTS(sizes); s++) {
+        memset(outputs, 0, sizeof outputs);
+        cp_procpool_set_chunksize(pool, sizes[s]);
+        cr_assert(cp_procpool_map(pool, negate, inputs, sizeof inputs[0], N, outputs,
+                                  sizeof outputs[0], NULL, &error),
+                  "chunksize %zu: %s", (size_t) sizes[s], error ? error->message : "");
+        for (long i = 0; i < N; i++)
+            cr_assert_eq(outputs[i], -(i + 1), "chunksize %zu: output %ld is %ld",
+                         (size_t) sizes[s], i, outputs[i]);
+        cp_test_assert_no_children();
+    }
+    cp_procpool_free(pool);
 }
 
 static int sigpipe_caught;
