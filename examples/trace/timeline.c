@@ -487,6 +487,22 @@ read_trace(const char *path, Trace *trace)
     g_object_unref(parser);
 }
 
+static void
+free_trace(Trace *trace)
+{
+    for (guint i = 0; i < trace->rows->len; i++) {
+        Row *row = trace->rows->pdata[i];
+
+        g_array_free(row->segments, TRUE);
+        g_array_free(row->lives, TRUE);
+        g_array_free(row->spans, TRUE);
+        g_free(row->label);
+        g_free(row);
+    }
+    g_ptr_array_free(trace->rows, TRUE);
+    g_free(trace->program);
+}
+
 /* ------------------------------------------------------------- the states */
 
 static gint
@@ -925,7 +941,7 @@ main(int argc, char *argv[])
         print_figures(&trace);
     if (svg_path)
         write_svg(&trace, svg_path);
-    /* The rows, their arrays and the names live until the program ends. */
+    free_trace(&trace);
     g_free(width_text);
     g_free(svg_path);
     return 0;
