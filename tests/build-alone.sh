@@ -6,7 +6,9 @@
 # Then compile each file of common/ alone the same way.  TAP on stdout.
 #
 # make check sets CONPAR_SRCDIR, CONPAR_PROGRAMS (examples/<topic>/<name>),
-# CP_ALONE_CC, CP_ALONE_CFLAGS and CP_ALONE_LIBS.
+# CP_ALONE_CC, CP_ALONE_CFLAGS and CP_ALONE_LIBS; and CP_ALONE_JSON_CFLAGS
+# and CP_ALONE_JSON_LIBS, json-glib's, for the programs whose "Build alone:"
+# line names json-glib-1.0, as a student's would.
 set -u
 : "${CONPAR_SRCDIR:?run me from make check}" "${CONPAR_PROGRAMS:?}" "${CP_ALONE_CC:?}"
 
@@ -29,9 +31,14 @@ for prog in $CONPAR_PROGRAMS; do
   i=$((i + 1))
   name=$(basename "$prog")
   rm -rf "$tmp/work"/* && cp "$CONPAR_SRCDIR/$prog.c" "$tmp/work/" || exit 99
+  extra_cflags= extra_libs=
+  if grep -q '^ \* Build alone:.*json-glib-1\.0' "$tmp/work/$name.c"; then
+    extra_cflags=${CP_ALONE_JSON_CFLAGS-} extra_libs=${CP_ALONE_JSON_LIBS-}
+  fi
   # shellcheck disable=SC2086 # the flags are lists of words
   if (cd "$tmp/work" && $CP_ALONE_CC -std=c11 -Wall -Wextra -Werror -I../include \
-        $CP_ALONE_CFLAGS "$name.c" $CP_ALONE_LIBS -o "$name") > "$tmp/out" 2>&1; then
+        $CP_ALONE_CFLAGS $extra_cflags "$name.c" $extra_libs $CP_ALONE_LIBS -o "$name") \
+       > "$tmp/out" 2>&1; then
     echo "ok $i - $prog.c builds alone"
   else
     fail "$prog.c builds alone"

@@ -16,7 +16,7 @@ static const char *const never_wait[] = {
     "locked_file_writer", "fib_pool", "exp_pool", "cpu_process_pool", "thread_pool",
     "factorial_processes", "two_processes", "parallel_sum", "parallel_product", "shared_array",
     "thread_vs_process", "gil_demo", "queue_throughput", "spawn_cost", "memory_order",
-    "condition_variable", "once", "striped_map",
+    "condition_variable", "once", "striped_map", "timeline",
     NULL
 };
 
@@ -76,11 +76,14 @@ Test(conventions, help_states_every_default_and_range, .timeout = 120)
         char *name = g_path_get_basename(*p);
         gboolean waits = !g_strv_contains(never_wait, name);
         gboolean takes_inputs;
+        const char *after_options;
 
         cp_test_assert_ok(run);
         cr_assert_geq(run->n_lines, 2);
-        /* "  fib_pool [OPTION…] [N...]": something after the options. */
-        takes_inputs = strchr(strchr(run->lines[1], ']') + 1, '[') != NULL;
+        /* "  fib_pool [OPTION…] [N...]", "  timeline [OPTION…] TRACE":
+         * something after the options. */
+        after_options = strchr(run->lines[1], ']') + 1;
+        takes_inputs = after_options[strspn(after_options, " ")] != '\0';
         cr_assert_eq(cp_test_find_line(run, "Default inputs:", 0) >= 0
                      || cp_test_count_prefix(run, "Default inputs: ") == 1, takes_inputs,
                      "%s: inputs in the usage line and a 'Default inputs:' line go together:\n%s",
