@@ -1,6 +1,14 @@
 /* SPDX-License-Identifier: 0BSD */
 /* cp_queue.c: Python's queue.Queue(maxsize) in C, built from one pthread
- * mutex and three condition variables around a GQueue (see cp_queue.h). */
+ * mutex and three condition variables around a ring of pointers (see
+ * cp_queue.h).
+ *
+ * Two things keep it fast, neither of which changes what it does: the
+ * ring grows by doubling and is never freed item by item (a linked list
+ * would call malloc() and free() for every item), and a put or get signals
+ * a condition variable only when a thread waits on it, counted in
+ * getters_waiting and putters_waiting, and does so after unlocking, so
+ * that the woken thread does not wake only to wait for the lock. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "cp_queue.h"
@@ -31,7 +39,11 @@ struct CpQueue {
     pthread_cond_t not_empty;  /* an item was put, or the queue closed */
     pthread_cond_t not_full;   /* an item was got, or the queue closed */
     pthread_cond_t all_done;   /* unfinished dropped to 0 */
-    GQueue *items;             /* protected by lock */
+    gpointer *ring;            /* protected by lock: the items, from head, wrapping */
+    gsize capacity;            /* protected by lock: the ring's size, a power of 2 */
+    gsize head, length;        /* protected by lock */
+    gsize getters_waiting;     /* protected by lock: threads waiting on not_empty */
+    gsize putters_waiting;     /* protected by lock: threads waiting on not_full */
     gsize unfinished;          /* protected by lock: put, not yet task_done */
     gboolean closed;           /* protected by lock */
     gsize maxsize;             /* set once by cp_queue_new(); 0: unbounded */
@@ -145,6 +157,20 @@ wait_for(CpQueue *q, pthread_cond_t *cond, double timeout,
     return TRUE;
 }
 
+/* Double the ring, its items moved to the front in order.  Under lock. */
+static void
+grow(CpQueue *q)
+{
+    gpointer *ring = g_new(gpointer, 2 * q->capacity);
+
+    for (gsize i = 0; i < q->length; i++)
+        ring[i] = q->ring[(q->head + i) & (q->capacity - 1)];
+    g_free(q->ring);
+    q->ring = ring;
+    q->head = 0;
+    q->capacity *= 2;
+}
+
 CpQueue *
 cp_queue_new(gsize maxsize)
 {
@@ -157,7 +183,8 @@ cp_queue_new(gsize maxsize)
     cond_init(&q->not_empty);
     cond_init(&q->not_full);
     cond_init(&q->all_done);
-    q->items = g_queue_new();
+    q->capacity = 16;
+    q->ring = g_new(gpointer, q->capacity);
     q->maxsize = maxsize;
     return q;
 }
@@ -175,7 +202,7 @@ cp_queue_free(CpQueue *q)
     s = pthread_mutex_destroy(&q->lock);
     if (s != 0)
         cp_die_en(s, "pthread_mutex_destroy");
-    g_queue_free(q->items);
+    g_free(q->ring);
     g_free(q);
 }
 
@@ -189,7 +216,7 @@ cp_queue_put_timeout(CpQueue *q, gpointer item, double timeout)
     if (timeout > 0)
         deadline = deadline_after(timeout);
     lock(q);
-    while (!q->closed && q->maxsize > 0 && q->items->length >= q->maxsize) {
+    while (!q->closed && q->maxsize > 0 && q->length >= q->maxsize) {
         /* Test the condition once more after the deadline: a slot may
          * have opened just as the wait ran out. */
         if (expired) {
@@ -199,7 +226,9 @@ cp_queue_put_timeout(CpQueue *q, gpointer item, double timeout)
         }
         if (blocked == 0)
             blocked = cp_trace_now();
+        q->putters_waiting++;
         expired = !wait_for(q, &q->not_full, timeout, &deadline);
+        q->putters_waiting--;
     }
     if (blocked != 0)
         cp_trace_span("queue_wait", "put", blocked);
@@ -207,10 +236,15 @@ cp_queue_put_timeout(CpQueue *q, gpointer item, double timeout)
         unlock(q);
         return CP_QUEUE_CLOSED;
     }
-    g_queue_push_tail(q->items, item);
+    if (q->length == q->capacity)
+        grow(q);
+    q->ring[(q->head + q->length) & (q->capacity - 1)] = item;
+    q->length++;
     q->unfinished++;
-    signal_one(&q->not_empty);   /* one item: one getter can use it */
+    gboolean wake = q->getters_waiting > 0;
     unlock(q);
+    if (wake)
+        signal_one(&q->not_empty);   /* one item: one getter can use it */
     return CP_QUEUE_OK;
 }
 
@@ -230,7 +264,7 @@ cp_queue_get_timeout(CpQueue *q, gpointer *item, double timeout)
     if (timeout > 0)
         deadline = deadline_after(timeout);
     lock(q);
-    while (!q->closed && q->items->length == 0) {
+    while (!q->closed && q->length == 0) {
         if (expired) {
             cp_trace_span("queue_wait", "get", blocked);
             unlock(q);
@@ -238,18 +272,24 @@ cp_queue_get_timeout(CpQueue *q, gpointer *item, double timeout)
         }
         if (blocked == 0)
             blocked = cp_trace_now();
+        q->getters_waiting++;
         expired = !wait_for(q, &q->not_empty, timeout, &deadline);
+        q->getters_waiting--;
     }
     if (blocked != 0)
         cp_trace_span("queue_wait", "get", blocked);
     /* A closed queue still hands out what it holds. */
-    if (q->items->length == 0) {
+    if (q->length == 0) {
         unlock(q);
         return CP_QUEUE_CLOSED;
     }
-    *item = g_queue_pop_head(q->items);
-    signal_one(&q->not_full);    /* one slot: one putter can use it */
+    *item = q->ring[q->head];
+    q->head = (q->head + 1) & (q->capacity - 1);
+    q->length--;
+    gboolean wake = q->putters_waiting > 0;
     unlock(q);
+    if (wake)
+        signal_one(&q->not_full);    /* one slot: one putter can use it */
     return CP_QUEUE_OK;
 }
 
@@ -301,7 +341,7 @@ cp_queue_size(CpQueue *q)
     gsize n;
 
     lock(q);
-    n = q->items->length;
+    n = q->length;
     unlock(q);
     return n;
 }
