@@ -38,7 +38,8 @@
  * took (in lesson seconds) and how often the loop ran callbacks, fired
  * timers and slept in poll().  The program checks that every greeting
  * ended, that each result is in its own slot and that no step woke before
- * its sleep was over, and exits 1 if anything is wrong.
+ * its sleep was over, and exits 1 if anything is wrong.  --trace=FILE shows
+ * the one thread's time: short callbacks between long sleeps in poll().
  *
  * See also: async/greet.c and async/gather.c (the same on GLib's loop,
  * through cp_loop), async/factorial_async.c (coroutines as structs).
@@ -55,6 +56,7 @@
 #include "cp_die.h"
 #include "cp_options.h"
 #include "cp_time.h"
+#include "cp_trace.h"
 
 /* ---- The loop.  One thread uses all of it: no lock anywhere. ---- */
 
@@ -176,7 +178,9 @@ run_loop(void)
             Call call = pop_ready();
 
             n_callbacks++;
+            double start = cp_trace_now();
             call.step(call.self);
+            cp_trace_span("callback", "step", start);   /* --trace: one coroutine step */
         }
         /* 2. Nothing ready: sleep in poll() until the earliest deadline. */
         if (ready_len == 0 && heap_len > 0) {
@@ -187,8 +191,10 @@ run_loop(void)
                 int ms = (int) (left * 1000) + 1;
 
                 n_polls++;
+                double start = cp_trace_now();
                 if (poll(NULL, 0, ms) == -1 && errno != EINTR)
                     cp_die_errno("poll");
+                cp_trace_span("sleep", "poll", start);   /* --trace: the loop's idle time */
             }
         }
         /* 3. Every timer now due becomes ready, earliest first. */

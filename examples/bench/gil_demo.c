@@ -23,6 +23,8 @@
  * (5 ms) rather than after every step, and fairly; a pthread mutex is not
  * fair, so one thread may do most of its work before the others start:
  * the total time is the same, since the work is serialized either way.
+ * --trace=FILE (with --repeat=1 and a small --size) shows it: each thread's
+ * waits for global_lock and its holds, one thread at a time.
  *
  * See also: bench/thread_vs_process.c, bench/concurrency_vs_parallelism.c,
  * sync/shared_counter.c (a lock that protects data, not turns).
@@ -39,6 +41,7 @@
 #include "cp_die.h"
 #include "cp_options.h"
 #include "cp_time.h"
+#include "cp_trace.h"
 
 /* The "GIL": it protects no data here, it only makes the threads take
  * turns, as CPython's does for its interpreter's state. */
@@ -49,6 +52,7 @@ static guint64 step = 1000;   /* set before any thread starts */
 typedef struct {
     guint64 first, last;     /* this thread's chunk */
     gboolean take_lock;
+    int number;              /* its --trace row, Thread-<number>; 0: main runs it */
     CpBenchSlot *result;     /* written by this thread only, read after join */
 } Work;
 
@@ -59,14 +63,19 @@ worker(void *arg)
     guint64 sum = 0;
     int s;
 
+    if (work->number > 0)   /* not main's row: the sequential run is main's */
+        cp_trace_thread("Thread-%d", work->number);   /* --trace: this thread's row */
     for (guint64 i = work->first; i < work->last; i += step) {
         if (work->take_lock) {
+            cp_trace_locking("global_lock");   /* --trace: the wait for the lock, then the hold */
             s = pthread_mutex_lock(&global_lock);
             if (s != 0)
                 cp_die_en(s, "pthread_mutex_lock");
+            cp_trace_locked("global_lock");
         }
         sum += cp_bench_cpu_work(i, MIN(i + step, work->last));
         if (work->take_lock) {
+            cp_trace_unlocking("global_lock");
             s = pthread_mutex_unlock(&global_lock);
             if (s != 0)
                 cp_die_en(s, "pthread_mutex_unlock");
@@ -97,6 +106,7 @@ run_once(void *arg)
     for (int k = 0; k < n; k++) {
         cp_bench_chunk(run->size, n, k, &work[k].first, &work[k].last);
         work[k].take_lock = run->take_lock;
+        work[k].number = run->threads == 0 ? 0 : k + 1;
         work[k].result = &results[k];
         if (run->threads == 0) {
             worker(&work[k]);   /* the sequential run: same steps, no thread */

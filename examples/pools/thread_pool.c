@@ -29,7 +29,8 @@
  *
  * common/cp_executor.c is this pool (plus map(), cancellation and
  * exceptions carried in the future); pools/square_pool.c runs the same
- * cells on it and prints the same lines.
+ * cells on it and prints the same lines.  --trace=FILE shows each task on
+ * the worker that ran it, and idle workers waiting on work_ready.
  *
  * Usage:   thread_pool [--lesson=000|002] [-w WORKERS] [-v] [N...]
  *          thread_pool --lesson=002 -w 2 -- -3 12 100
@@ -51,6 +52,7 @@
 
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -60,6 +62,7 @@
 #include "cp_die.h"
 #include "cp_format.h"
 #include "cp_options.h"
+#include "cp_trace.h"
 
 #define MAX_N INT64_C(3037000499)   /* 3037000499^2 < 2^63 - 1 < 3037000500^2 */
 
@@ -94,6 +97,7 @@ typedef struct {
     int tasks_run;              /* protected by lock */
     int n_workers;              /* set before the workers start */
     pthread_t *workers;         /* used by the creating thread only */
+    atomic_int named;           /* (atomic) workers that named their --trace row */
 } Pool;
 
 static void *
@@ -101,12 +105,20 @@ worker(void *arg)
 {
     Pool *pool = arg;
 
+    /* --trace: this thread's row, numbered as cp_executor numbers its own */
+    cp_trace_thread("Worker-%d", atomic_fetch_add(&pool->named, 1) + 1);
     for (;;) {
+        cp_trace_locking("pool->lock");   /* --trace: the wait for the lock, then the hold */
         check(pthread_mutex_lock(&pool->lock), "pthread_mutex_lock");
-        while (pool->head == NULL && !pool->shutting_down)
+        cp_trace_locked("pool->lock");
+        while (pool->head == NULL && !pool->shutting_down) {
+            cp_trace_waiting("pool->lock");
             check(pthread_cond_wait(&pool->work_ready, &pool->lock), "pthread_cond_wait");
+            cp_trace_woken("pool->lock", "work_ready");
+        }
         Task *task = pool->head;
         if (task == NULL) {   /* shutting down, and nothing left to run */
+            cp_trace_unlocking("pool->lock");
             check(pthread_mutex_unlock(&pool->lock), "pthread_mutex_unlock");
             return NULL;
         }
@@ -114,10 +126,16 @@ worker(void *arg)
         if (pool->head == NULL)
             pool->tail = NULL;
         pool->tasks_run++;
+        cp_trace_unlocking("pool->lock");
         check(pthread_mutex_unlock(&pool->lock), "pthread_mutex_unlock");
 
+        double start = cp_trace_now();
         void *result = task->fn(task->arg);   /* outside the lock: tasks run in parallel */
+        cp_trace_span("task", "task", start);
 
+        /* --trace leaves the futures' locks out: under one name, two
+         * workers finishing two futures at once would look like one lock
+         * held twice. */
         Future *future = task->future;
         check(pthread_mutex_lock(&future->lock), "pthread_mutex_lock");
         future->result = result;
@@ -151,7 +169,9 @@ pool_submit(Pool *pool, void *(*fn)(void *), void *arg)
     check(pthread_mutex_init(&future->lock, NULL), "pthread_mutex_init");
     check(pthread_cond_init(&future->finished, NULL), "pthread_cond_init");
     *task = (Task) { fn, arg, future, NULL };
+    cp_trace_locking("pool->lock");
     check(pthread_mutex_lock(&pool->lock), "pthread_mutex_lock");
+    cp_trace_locked("pool->lock");
     if (pool->shutting_down) {
         fprintf(stderr, "thread_pool: submit after shutdown\n");
         exit(EXIT_FAILURE);
@@ -162,6 +182,7 @@ pool_submit(Pool *pool, void *(*fn)(void *), void *arg)
         pool->head = task;
     pool->tail = task;
     check(pthread_cond_signal(&pool->work_ready), "pthread_cond_signal");
+    cp_trace_unlocking("pool->lock");
     check(pthread_mutex_unlock(&pool->lock), "pthread_mutex_unlock");
     return future;
 }
@@ -186,9 +207,12 @@ future_result(Future *future)
 static int
 pool_shutdown(Pool *pool, int *joined)
 {
+    cp_trace_locking("pool->lock");
     check(pthread_mutex_lock(&pool->lock), "pthread_mutex_lock");
+    cp_trace_locked("pool->lock");
     pool->shutting_down = true;
     check(pthread_cond_broadcast(&pool->work_ready), "pthread_cond_broadcast");
+    cp_trace_unlocking("pool->lock");
     check(pthread_mutex_unlock(&pool->lock), "pthread_mutex_unlock");
     *joined = 0;
     for (int i = 0; i < pool->n_workers; i++) {

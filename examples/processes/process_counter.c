@@ -12,7 +12,8 @@
  *
  * Look for: "Process p: counter = v" with v going 1, 2, ... 9 in order
  * (the value is printed inside the lock), then "Final counter value: 9";
- * the program checks the total and exits 1 if it is wrong.
+ * the program checks the total and exits 1 if it is wrong.  --trace=FILE
+ * shows the processes taking turns at the one lock, each in its own row.
  *
  * Unlike Python's Lock, this one is robust (common/cp_shm.h): when a
  * process dies holding it (killed, or by SIGPIPE in `process_counter |
@@ -41,6 +42,7 @@
 #include "cp_options.h"
 #include "cp_shm.h"
 #include "cp_time.h"
+#include "cp_trace.h"
 
 struct shared {
     pthread_mutex_t lock;   /* process-shared: see main() */
@@ -53,6 +55,7 @@ synchronized_worker(struct shared *sh, int process_id, int increments)
     int s;
 
     for (int k = 0; k < increments; k++) {
+        cp_trace_locking("sh->lock");   /* --trace: the wait for the lock, then the hold */
         s = pthread_mutex_lock(&sh->lock);
         if (s == EOWNERDEAD) {   /* ours now, but its last holder died holding it */
             fprintf(stderr, "process_counter: process %d: a process died holding the lock;"
@@ -61,12 +64,14 @@ synchronized_worker(struct shared *sh, int process_id, int increments)
         }
         if (s != 0)
             cp_die_en_child(s, "pthread_mutex_lock");
+        cp_trace_locked("sh->lock");
         sh->counter += 1;   /* read, add, write back: no other process in between */
         printf("Process %d: counter = %d\n", process_id, sh->counter);
         /* Inside the lock, so the values print in order.  A failed write
          * ends this process holding the lock: see EOWNERDEAD above. */
         if (fflush(stdout) == EOF || ferror(stdout))
             cp_die_errno_child("writing to stdout");
+        cp_trace_unlocking("sh->lock");
         s = pthread_mutex_unlock(&sh->lock);
         if (s != 0)
             cp_die_en_child(s, "pthread_mutex_unlock");

@@ -37,6 +37,8 @@
  * most 5) and a line after join() returns, which always comes after the
  * last "Consumed" line.  The program checks both, and that join() saw
  * every task_done(); if not, it says so on stderr and exits 1.
+ * --trace=FILE shows the threads' short holds of q->lock, never two at
+ * once, and main waiting on all_done in join() until the consumer is done.
  *
  * See also: queues/producer_consumer.c (the same run on cp_queue),
  * sync/condition_variable.c, pools/thread_pool.c.
@@ -53,6 +55,7 @@
 #include "cp_die.h"
 #include "cp_options.h"
 #include "cp_time.h"
+#include "cp_trace.h"
 
 #define MAXSIZE 5     /* the lesson's queue.Queue(maxsize=5) */
 #define ITEMS 10      /* Item-0 .. Item-9 */
@@ -75,24 +78,30 @@ typedef struct {
 static void
 lock(BoundedBuffer *q)
 {
+    cp_trace_locking("q->lock");   /* --trace: the wait for the lock, then the hold */
     int s = pthread_mutex_lock(&q->lock);
     if (s != 0)
         cp_die_en(s, "pthread_mutex_lock");
+    cp_trace_locked("q->lock");
 }
 
 static void
 unlock(BoundedBuffer *q)
 {
+    cp_trace_unlocking("q->lock");
     int s = pthread_mutex_unlock(&q->lock);
     if (s != 0)
         cp_die_en(s, "pthread_mutex_unlock");
 }
 
-/* Wait on cond: unlock the mutex, sleep, and lock it again, as one step. */
+/* Wait on cond: unlock the mutex, sleep, and lock it again, as one step.
+ * name: cond's name in --trace's file. */
 static void
-wait_on(pthread_cond_t *cond, BoundedBuffer *q)
+wait_on(pthread_cond_t *cond, const char *name, BoundedBuffer *q)
 {
+    cp_trace_waiting("q->lock");
     int s = pthread_cond_wait(cond, &q->lock);
+    cp_trace_woken("q->lock", name);
     if (s != 0)
         cp_die_en(s, "pthread_cond_wait");
 }
@@ -111,7 +120,7 @@ queue_put(BoundedBuffer *q, char *item)
 {
     lock(q);
     while (q->count == MAXSIZE && !q->closed)
-        wait_on(&q->not_full, q);
+        wait_on(&q->not_full, "not_full", q);
     if (q->closed) {
         unlock(q);
         return false;
@@ -132,7 +141,7 @@ queue_get(BoundedBuffer *q, char **item)
 {
     lock(q);
     while (q->count == 0 && !q->closed)
-        wait_on(&q->not_empty, q);
+        wait_on(&q->not_empty, "not_empty", q);
     if (q->count == 0) {   /* closed, and nothing left */
         unlock(q);
         return false;
@@ -161,7 +170,7 @@ queue_join(BoundedBuffer *q)
 {
     lock(q);
     while (q->unfinished > 0)
-        wait_on(&q->all_done, q);
+        wait_on(&q->all_done, "all_done", q);
     unlock(q);
 }
 
@@ -189,6 +198,7 @@ static void *
 producer(void *arg)
 {
     (void) arg;
+    cp_trace_thread("producer");   /* --trace: this thread's row */
     for (int i = 0; i < ITEMS; i++) {
         char *item = g_strdup_printf("Item-%d", i);
         char *line = g_strdup_printf("Produced: %s\n", item);
@@ -211,6 +221,7 @@ consumer(void *arg)
     char *item;
 
     (void) arg;
+    cp_trace_thread("consumer");
     while (queue_get(&queue, &item)) {
         printf("Consumed: %s\n", item);
         g_free(item);

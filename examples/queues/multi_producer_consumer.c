@@ -36,6 +36,7 @@
 #include "cp_options.h"
 #include "cp_queue.h"
 #include "cp_time.h"
+#include "cp_trace.h"
 
 #define PRODUCERS 2
 #define CONSUMERS 2
@@ -55,6 +56,7 @@ producer_safe(void *arg)
 {
     Role *self = arg;
 
+    cp_trace_thread("Producer %s", self->name);   /* --trace: this thread's row */
     for (int i = 0; i < ITEMS_EACH; i++) {
         /* Never CLOSED: main() closes the queue after joining the producers. */
         cp_queue_put(queue, g_strdup_printf("%s-%d", self->name, i));
@@ -71,6 +73,7 @@ consumer_safe(void *arg)
     Role *self = arg;
     char *item;
 
+    cp_trace_thread("Consumer %s", self->name);
     while (cp_queue_get(queue, (gpointer *) &item) == CP_QUEUE_OK) {
         printf("Consumer %s got: %s\n", self->name, item);
         g_free(item);

@@ -42,6 +42,7 @@
 #include "cp_options.h"
 #include "cp_queue.h"
 #include "cp_time.h"
+#include "cp_trace.h"
 
 /* What differs between the two lessons' cells. */
 typedef struct {
@@ -71,6 +72,7 @@ static void *
 producer(void *arg)
 {
     (void) arg;
+    cp_trace_thread("producer");   /* --trace: this thread's row */
     for (int i = 0; i < cell->items; i++) {
         char *item = g_strdup_printf("%s%d", cell->item_prefix, cell->first + i);
         char *line = g_strdup_printf("Produced: %s\n", item);
@@ -96,6 +98,7 @@ consumer(void *arg)
     char *item;
 
     (void) arg;
+    cp_trace_thread("consumer");
     for (;;) {
         if (stop_by_sentinel) {
             if (cp_queue_get(queue, (gpointer *) &item) != CP_QUEUE_OK || item == NULL)

@@ -43,6 +43,7 @@
 #include "cp_options.h"
 #include "cp_queue.h"
 #include "cp_time.h"
+#include "cp_trace.h"
 
 #define ITEMS 5
 
@@ -54,6 +55,7 @@ static void *
 queue_worker(void *arg)
 {
     (void) arg;
+    cp_trace_thread("writer");   /* --trace: this thread's row */
     for (int i = 0; i < ITEMS; i++) {
         cp_queue_put(queue, g_strdup_printf("Data-%d", i));
         cp_sleep(0.1);
@@ -68,6 +70,7 @@ queue_reader(void *arg)
     char *data;
 
     (void) arg;
+    cp_trace_thread("reader");
     if (!fixed) {
         /* The bug: a check, then an act on a state that may have changed. */
         while (cp_queue_size(queue) > 0) {

@@ -22,7 +22,8 @@
  * Look for: all four "finished phase 1" lines before any "finished phase
  * 2" line, whatever order the workers come in within a phase.  After each
  * wait the worker checks that every other worker finished the phase; if
- * one had not, the program says so and exits 1.
+ * one had not, the program says so and exits 1.  --trace=FILE shows, in
+ * each phase, the early workers waiting on all_here until the last arrives.
  *
  * See also: sync/semaphore.c, sync/condition_variable.c.
  *
@@ -39,6 +40,7 @@
 #include "cp_die.h"
 #include "cp_options.h"
 #include "cp_time.h"
+#include "cp_trace.h"
 
 typedef struct {
     pthread_mutex_t lock;
@@ -51,9 +53,11 @@ typedef struct {
 static void
 barrier_wait(CpBarrier *b)
 {
+    cp_trace_locking("b->lock");   /* --trace: the wait for the lock, then the hold */
     int s = pthread_mutex_lock(&b->lock);
     if (s != 0)
         cp_die_en(s, "pthread_mutex_lock");
+    cp_trace_locked("b->lock");
     unsigned long mine = b->generation;
     if (++b->arrived == b->parties) {   /* the last one: open the barrier */
         b->arrived = 0;
@@ -63,11 +67,14 @@ barrier_wait(CpBarrier *b)
             cp_die_en(s, "pthread_cond_broadcast");
     } else {
         while (b->generation == mine) {
+            cp_trace_waiting("b->lock");
             s = pthread_cond_wait(&b->all_here, &b->lock);
+            cp_trace_woken("b->lock", "all_here");
             if (s != 0)
                 cp_die_en(s, "pthread_cond_wait");
         }
     }
+    cp_trace_unlocking("b->lock");
     s = pthread_mutex_unlock(&b->lock);
     if (s != 0)
         cp_die_en(s, "pthread_mutex_unlock");
@@ -84,6 +91,7 @@ worker(void *arg)
 {
     int id = (int) (intptr_t) arg;
 
+    cp_trace_thread("Worker %d", id);   /* --trace: this thread's row */
     for (int phase = 1; phase <= phases; phase++) {
         cp_sleep(0.05 * ((id + phase) % 4 + 1));   /* this phase's work */
         printf("Worker %d finished phase %d\n", id, phase);

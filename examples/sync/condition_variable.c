@@ -18,7 +18,9 @@
  * instead, the classic bug: a consumer can then go on to take from an
  * empty buffer, a producer to put into a full one.  This program counts
  * those moments and goes round again rather than corrupt its buffer, so
- * that the run can finish and report them.
+ * that the run can finish and report them.  --trace=FILE shows each
+ * thread's waits on not_full and not_empty, and other threads holding the
+ * lock while they last.
  *
  * Usage:   condition_variable [--producers=N] [--consumers=N] [--items=N]
  *                             [--if] [-v]
@@ -44,6 +46,7 @@
 
 #include "cp_die.h"
 #include "cp_options.h"
+#include "cp_trace.h"
 
 #define CAPACITY 5
 
@@ -73,15 +76,24 @@ producer(void *arg)
 {
     long first = (long) (intptr_t) arg * items_each + 1;
 
+    cp_trace_thread("producer %d", (int) (intptr_t) arg + 1);   /* --trace: this thread's row */
     for (long item = first; item < first + items_each; item++) {
+        cp_trace_locking("lock");   /* --trace: the wait for the lock, then the hold */
         locked(pthread_mutex_lock(&lock), "pthread_mutex_lock");
+        cp_trace_locked("lock");
         for (;;) {
             if (use_if) {   /* the bug: test once, wait once */
-                if (count == CAPACITY)
+                if (count == CAPACITY) {
+                    cp_trace_waiting("lock");   /* --trace: the wait gives the lock up */
                     locked(pthread_cond_wait(&not_full, &lock), "pthread_cond_wait");
+                    cp_trace_woken("lock", "not_full");
+                }
             } else {        /* the fix: test again after every wakeup */
-                while (count == CAPACITY)
+                while (count == CAPACITY) {
+                    cp_trace_waiting("lock");
                     locked(pthread_cond_wait(&not_full, &lock), "pthread_cond_wait");
+                    cp_trace_woken("lock", "not_full");
+                }
             }
             if (count < CAPACITY)
                 break;
@@ -93,12 +105,16 @@ producer(void *arg)
             most_held = count;
         produced++;
         locked(pthread_cond_signal(&not_empty), "pthread_cond_signal");
+        cp_trace_unlocking("lock");
         locked(pthread_mutex_unlock(&lock), "pthread_mutex_unlock");
     }
 
+    cp_trace_locking("lock");
     locked(pthread_mutex_lock(&lock), "pthread_mutex_lock");
+    cp_trace_locked("lock");
     if (--producers_left == 0)   /* wake every consumer to see the end */
         locked(pthread_cond_broadcast(&not_empty), "pthread_cond_broadcast");
+    cp_trace_unlocking("lock");
     locked(pthread_mutex_unlock(&lock), "pthread_mutex_unlock");
     return NULL;
 }
@@ -106,15 +122,23 @@ producer(void *arg)
 static void *
 consumer(void *arg)
 {
-    (void) arg;
+    cp_trace_thread("consumer %d", (int) (intptr_t) arg + 1);
+    cp_trace_locking("lock");
     locked(pthread_mutex_lock(&lock), "pthread_mutex_lock");
+    cp_trace_locked("lock");
     for (;;) {
         if (use_if) {
-            if (count == 0 && producers_left > 0)
+            if (count == 0 && producers_left > 0) {
+                cp_trace_waiting("lock");
                 locked(pthread_cond_wait(&not_empty, &lock), "pthread_cond_wait");
+                cp_trace_woken("lock", "not_empty");
+            }
         } else {
-            while (count == 0 && producers_left > 0)
+            while (count == 0 && producers_left > 0) {
+                cp_trace_waiting("lock");
                 locked(pthread_cond_wait(&not_empty, &lock), "pthread_cond_wait");
+                cp_trace_woken("lock", "not_empty");
+            }
         }
         if (count == 0) {
             if (producers_left == 0)
@@ -129,9 +153,13 @@ consumer(void *arg)
         checksum += item;
         locked(pthread_cond_signal(&not_full), "pthread_cond_signal");
         /* A real consumer would unlock here to use the item. */
+        cp_trace_unlocking("lock");
         locked(pthread_mutex_unlock(&lock), "pthread_mutex_unlock");
+        cp_trace_locking("lock");
         locked(pthread_mutex_lock(&lock), "pthread_mutex_lock");
+        cp_trace_locked("lock");
     }
+    cp_trace_unlocking("lock");
     locked(pthread_mutex_unlock(&lock), "pthread_mutex_unlock");
     return NULL;
 }
@@ -176,7 +204,7 @@ main(int argc, char *argv[])
     producers_left = producers;   /* before any thread runs */
     for (int i = 0; i < producers + consumers; i++) {
         s = pthread_create(&threads[i], NULL, i < producers ? producer : consumer,
-                           (void *) (intptr_t) i);
+                           (void *) (intptr_t) (i < producers ? i : i - producers));
         if (s != 0)
             cp_die_en(s, "pthread_create");
     }

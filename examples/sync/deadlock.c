@@ -47,6 +47,7 @@
 #include "cp_die.h"
 #include "cp_options.h"
 #include "cp_time.h"
+#include "cp_trace.h"
 
 #define TRANSFERS 1000   /* per thread */
 #define START 1000       /* in each account */
@@ -68,17 +69,21 @@ static struct {
     long transfers, backoffs;
 } state[2];                 /* protected by state_lock */
 
+/* name: the lock's row in --trace's file, "A", "B" or "state_lock". */
 static void
-lock(pthread_mutex_t *m)
+lock(pthread_mutex_t *m, const char *name)
 {
+    cp_trace_locking(name);   /* --trace: the wait for the lock, then the hold */
     int s = pthread_mutex_lock(m);
     if (s != 0)
         cp_die_en(s, "pthread_mutex_lock");
+    cp_trace_locked(name);
 }
 
 static void
-unlock(pthread_mutex_t *m)
+unlock(pthread_mutex_t *m, const char *name)
 {
+    cp_trace_unlocking(name);
     int s = pthread_mutex_unlock(m);
     if (s != 0)
         cp_die_en(s, "pthread_mutex_unlock");
@@ -88,13 +93,13 @@ unlock(pthread_mutex_t *m)
 static void
 set_state(int me, int holds, int waits_for)
 {
-    lock(&state_lock);
+    lock(&state_lock, "state_lock");
     state[me].holds = holds;
     state[me].waits_for = waits_for;
     int s = pthread_cond_broadcast(&state_changed);
     if (s != 0)
         cp_die_en(s, "pthread_cond_broadcast");
-    unlock(&state_lock);
+    unlock(&state_lock, "state_lock");
 }
 
 /* The first transfer's wait, holding `mine`: until the other thread holds
@@ -104,13 +109,15 @@ wait_for_other(int me, int mine)
 {
     int other = 1 - me, s;
 
-    lock(&state_lock);
+    lock(&state_lock, "state_lock");
     while (state[other].holds == NONE && state[other].waits_for != mine && !state[other].done) {
+        cp_trace_waiting("state_lock");
         s = pthread_cond_wait(&state_changed, &state_lock);
+        cp_trace_woken("state_lock", "state_changed");
         if (s != 0)
             cp_die_en(s, "pthread_cond_wait");
     }
-    unlock(&state_lock);
+    unlock(&state_lock, "state_lock");
 }
 
 static void *
@@ -122,13 +129,14 @@ transfer(void *arg)
     unsigned seed = (unsigned) me + 1;
     long backoffs = 0;
 
+    cp_trace_thread("thread %d", me + 1);   /* --trace: this thread's row */
     if (order == ORDER_GLOBAL) {  /* A before B, whatever the direction */
         first = 0;
         second = 1;
     }
     for (int i = 0; i < TRANSFERS; i++) {
         set_state(me, NONE, first);
-        lock(&account_lock[first]);
+        lock(&account_lock[first], account_name[first]);
         set_state(me, first, NONE);
         if (i == 0)
             wait_for_other(me, first);
@@ -138,38 +146,40 @@ transfer(void *arg)
         if (order == ORDER_TRYLOCK) {
             int s;
             while ((s = pthread_mutex_trylock(&account_lock[second])) == EBUSY) {
-                unlock(&account_lock[first]);   /* let go, so the other can finish */
+                /* let go, so the other can finish */
+                unlock(&account_lock[first], account_name[first]);
                 set_state(me, NONE, NONE);
                 backoffs++;
                 struct timespec pause = { 0, 1000L * (rand_r(&seed) % 100) };  /* 0..99 us */
                 nanosleep(&pause, NULL);
-                lock(&account_lock[first]);
+                lock(&account_lock[first], account_name[first]);
                 set_state(me, first, NONE);
             }
             if (s != 0)
                 cp_die_en(s, "pthread_mutex_trylock");
+            cp_trace_locked(account_name[second]);   /* no cp_trace_locking(): trylock never waits */
         } else {
             set_state(me, first, second);
-            lock(&account_lock[second]);   /* the deadlock waits here */
+            lock(&account_lock[second], account_name[second]);   /* the deadlock waits here */
         }
         balance[from] -= 1;
         balance[to] += 1;
-        unlock(&account_lock[second]);
-        unlock(&account_lock[first]);
+        unlock(&account_lock[second], account_name[second]);
+        unlock(&account_lock[first], account_name[first]);
 
         set_state(me, NONE, NONE);
-        lock(&state_lock);
+        lock(&state_lock, "state_lock");
         state[me].transfers++;
-        unlock(&state_lock);
+        unlock(&state_lock, "state_lock");
     }
-    lock(&state_lock);
+    lock(&state_lock, "state_lock");
     state[me].holds = state[me].waits_for = NONE;
     state[me].done = TRUE;
     state[me].backoffs = backoffs;
     int s = pthread_cond_broadcast(&state_changed);
     if (s != 0)
         cp_die_en(s, "pthread_cond_broadcast");
-    unlock(&state_lock);
+    unlock(&state_lock, "state_lock");
     return NULL;
 }
 
@@ -228,7 +238,7 @@ main(int argc, char *argv[])
      * looks in a row. */
     long seen = -1;
     int looks_without_progress = 0;
-    lock(&state_lock);
+    lock(&state_lock, "state_lock");
     while (!(state[0].done && state[1].done)) {
         struct timespec deadline;
         double wait = cp_time_scaled_timeout(watchdog);
@@ -243,7 +253,9 @@ main(int argc, char *argv[])
         }
         s = 0;
         while (!(state[0].done && state[1].done) && s != ETIMEDOUT) {
+            cp_trace_waiting("state_lock");
             s = pthread_cond_timedwait(&state_changed, &state_lock, &deadline);
+            cp_trace_woken("state_lock", "state_changed");
             if (s != 0 && s != ETIMEDOUT)
                 cp_die_en(s, "pthread_cond_timedwait");
         }
@@ -266,7 +278,7 @@ main(int argc, char *argv[])
         }
         seen = now;
     }
-    unlock(&state_lock);
+    unlock(&state_lock, "state_lock");
 
     for (int i = 0; i < 2; i++) {
         s = pthread_join(threads[i], NULL);

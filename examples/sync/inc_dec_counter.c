@@ -29,10 +29,12 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "cp_die.h"
 #include "cp_options.h"
+#include "cp_trace.h"
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static int shared_variable;   /* protected by lock */
@@ -45,14 +47,17 @@ static gboolean quiet;            /* set before the threads start */
 static void
 lock_or_die(void)
 {
+    cp_trace_locking("lock");   /* --trace: the wait for the lock, then the hold */
     int s = pthread_mutex_lock(&lock);
     if (s != 0)
         cp_die_en(s, "pthread_mutex_lock");
+    cp_trace_locked("lock");
 }
 
 static void
 unlock_or_die(void)
 {
+    cp_trace_unlocking("lock");
     int s = pthread_mutex_unlock(&lock);
     if (s != 0)
         cp_die_en(s, "pthread_mutex_unlock");
@@ -61,7 +66,7 @@ unlock_or_die(void)
 static void *
 perform_operations(void *arg)
 {
-    (void) arg;
+    cp_trace_thread("Thread-%d", (int) (intptr_t) arg);   /* --trace: this thread's row */
     for (int i = 0; i < iterations; i++) {
         lock_or_die();
         shared_variable += 1;
@@ -111,7 +116,7 @@ main(int argc, char *argv[])
     times_read = g_new0(long, workers + 1);
     pthread_t *threads = g_new(pthread_t, workers);
     for (int i = 0; i < workers; i++) {
-        s = pthread_create(&threads[i], NULL, perform_operations, NULL);
+        s = pthread_create(&threads[i], NULL, perform_operations, (void *) (intptr_t) (i + 1));
         if (s != 0)
             cp_die_en(s, "pthread_create");
     }

@@ -22,6 +22,8 @@
  * run.  The lesson opens the file in append mode, so each run adds four
  * more lines; this program empties it first (O_TRUNC), so that the file
  * holds one run.  An output that cannot be opened is reported, exit 2.
+ * --trace=FILE shows each thread counting, then holding file_lock for
+ * its write: the counts may overlap, the writes never do.
  *
  * See also: sync/even_odd_lock.c, sync/inc_dec_counter.c.
  *
@@ -39,6 +41,7 @@
 #include "cp_die.h"
 #include "cp_io.h"
 #include "cp_options.h"
+#include "cp_trace.h"
 
 #define COUNT 10000000
 
@@ -62,11 +65,14 @@ write_to_file(const char *line, size_t len)
 {
     int s;
 
+    cp_trace_locking("file_lock");   /* --trace: the wait for the lock, then the hold */
     s = pthread_mutex_lock(&file_lock);
     if (s != 0)
         cp_die_en(s, "pthread_mutex_lock");
+    cp_trace_locked("file_lock");
     if (cp_io_write_all(fd, line, len) == -1)
         cp_die_errno("write");
+    cp_trace_unlocking("file_lock");
     s = pthread_mutex_unlock(&file_lock);
     if (s != 0)
         cp_die_en(s, "pthread_mutex_unlock");
@@ -79,6 +85,7 @@ calculate_and_write(void *arg)
     char line[64];
     int len;
 
+    cp_trace_thread("Thread %d", thread_id);   /* --trace: this thread's row */
     len = snprintf(line, sizeof line, "Thread %d: %ld\n", thread_id, cpu_bound_calculation());
     write_to_file(line, (size_t) len);
     return NULL;

@@ -64,6 +64,7 @@
 
 #include "cp_die.h"
 #include "cp_options.h"
+#include "cp_trace.h"
 
 typedef enum { RELAXED, ACQ_REL, SEQ_CST } Order;
 static const char *const order_names[] = { "relaxed", "acq_rel", "seq_cst" };
@@ -131,6 +132,7 @@ thread_1(void *arg)
     unsigned state = 1;
 
     (void) arg;
+    cp_trace_thread("thread 1");   /* --trace: this thread's row */
     for (long t = 0; t < trials; t++) {
         start_line(&arrivals);
         jitter(&state);
@@ -150,6 +152,7 @@ thread_2(void *arg)
     unsigned state = 2;
 
     (void) arg;
+    cp_trace_thread("thread 2");
     for (long t = 0; t < trials; t++) {
         start_line(&arrivals);
         jitter(&state);

@@ -37,10 +37,12 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "cp_die.h"
 #include "cp_options.h"
+#include "cp_trace.h"
 
 #define TABLE_SIZE 100000
 #define TABLE_SUM ((long long) TABLE_SIZE * (TABLE_SIZE - 1) * (2 * TABLE_SIZE - 1) / 6)
@@ -86,7 +88,7 @@ get_table(void)
 static void *
 worker(void *arg)
 {
-    (void) arg;
+    cp_trace_thread("Thread-%d", (int) (intptr_t) arg);   /* --trace: this thread's row */
     while (!atomic_load(&started))   /* start together, so that they race */
         sched_yield();
 
@@ -120,7 +122,7 @@ main(int argc, char *argv[])
 
     pthread_t *threads = g_new(pthread_t, workers);
     for (int i = 0; i < workers; i++) {
-        s = pthread_create(&threads[i], NULL, worker, NULL);
+        s = pthread_create(&threads[i], NULL, worker, (void *) (intptr_t) (i + 1));
         if (s != 0)
             cp_die_en(s, "pthread_create");
     }

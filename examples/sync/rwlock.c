@@ -43,6 +43,7 @@
 #include "cp_die.h"
 #include "cp_options.h"
 #include "cp_time.h"
+#include "cp_trace.h"
 
 #define ROWS 256
 #define COLUMNS 15
@@ -95,9 +96,14 @@ static void *
 reader(void *arg)
 {
     Counts *counts = arg;
+    /* --trace: read holds overlap by design, so they get a name of their own */
+    const char *held = use_rwlock ? "rwlock (read)" : "mutex";
 
+    cp_trace_thread("reader");   /* --trace: this thread's row */
     do {    /* at least once, however short the run */
+        cp_trace_locking(held);
         read_lock();
+        cp_trace_locked(held);
         int now = atomic_fetch_add(&inside, 1) + 1;
         int most = atomic_load(&most_inside);
         while (now > most && !atomic_compare_exchange_weak(&most_inside, &most, now))
@@ -110,6 +116,7 @@ reader(void *arg)
                 atomic_fetch_add(&torn_rows, 1);
         }
         atomic_fetch_sub(&inside, 1);
+        cp_trace_unlocking(held);
         unlock();
         counts->operations++;
         counts->rows_checked += ROWS;
@@ -123,9 +130,13 @@ writer(void *arg)
     Counts *counts = arg;
     long next = 1;
     const struct timespec pause = { 0, 100000 };   /* 0.1 ms between writes */
+    const char *held = use_rwlock ? "rwlock" : "mutex";   /* for --trace */
 
+    cp_trace_thread("writer");
     do {
+        cp_trace_locking(held);
         write_lock();
+        cp_trace_locked(held);
         if (atomic_load(&inside) != 0)
             atomic_fetch_add(&broken, 1);
         int r = (int) (next % ROWS);
@@ -134,6 +145,7 @@ writer(void *arg)
             table[r].value[c] = next + c;
             table[r].sum += next + c;
         }
+        cp_trace_unlocking(held);
         unlock();
         next++;
         counts->operations++;

@@ -23,7 +23,8 @@
  * before the next "connected" line that needed its place.  If the count
  * ever passed the limit the program says so and exits 1.  With a tiny
  * --time-scale a worker may be gone before the next one starts, and the
- * peak can stay below K: that is not an error.
+ * peak can stay below K: that is not an error.  --trace=FILE shows the
+ * workers past the first K waiting on `freed` until one posts.
  *
  * See also: sync/condition_variable.c (the same two calls, a buffer),
  * sync/barrier.c.
@@ -39,6 +40,7 @@
 #include "cp_die.h"
 #include "cp_options.h"
 #include "cp_time.h"
+#include "cp_trace.h"
 
 /* A counting semaphore: `value` free places, waiters sleep on `freed`. */
 typedef struct {
@@ -50,15 +52,20 @@ typedef struct {
 static void
 semaphore_wait(CpSemaphore *sem)
 {
+    cp_trace_locking("sem->lock");   /* --trace: the wait for the lock, then the hold */
     int s = pthread_mutex_lock(&sem->lock);
     if (s != 0)
         cp_die_en(s, "pthread_mutex_lock");
+    cp_trace_locked("sem->lock");
     while (sem->value == 0) {
+        cp_trace_waiting("sem->lock");
         s = pthread_cond_wait(&sem->freed, &sem->lock);
+        cp_trace_woken("sem->lock", "freed");
         if (s != 0)
             cp_die_en(s, "pthread_cond_wait");
     }
     sem->value--;
+    cp_trace_unlocking("sem->lock");
     s = pthread_mutex_unlock(&sem->lock);
     if (s != 0)
         cp_die_en(s, "pthread_mutex_unlock");
@@ -67,13 +74,16 @@ semaphore_wait(CpSemaphore *sem)
 static void
 semaphore_post(CpSemaphore *sem)
 {
+    cp_trace_locking("sem->lock");
     int s = pthread_mutex_lock(&sem->lock);
     if (s != 0)
         cp_die_en(s, "pthread_mutex_lock");
+    cp_trace_locked("sem->lock");
     sem->value++;
     s = pthread_cond_signal(&sem->freed);   /* one place: wake one waiter */
     if (s != 0)
         cp_die_en(s, "pthread_cond_signal");
+    cp_trace_unlocking("sem->lock");
     s = pthread_mutex_unlock(&sem->lock);
     if (s != 0)
         cp_die_en(s, "pthread_mutex_unlock");
@@ -92,9 +102,11 @@ static int most_inside;   /* protected by stats_lock */
 static void
 report(int worker, int change)
 {
+    cp_trace_locking("stats_lock");
     int s = pthread_mutex_lock(&stats_lock);
     if (s != 0)
         cp_die_en(s, "pthread_mutex_lock");
+    cp_trace_locked("stats_lock");
     inside += change;
     if (inside > most_inside)
         most_inside = inside;
@@ -102,6 +114,7 @@ report(int worker, int change)
         printf("Worker %d connected (%d inside)\n", worker, inside);
     else
         printf("Worker %d released\n", worker);
+    cp_trace_unlocking("stats_lock");
     s = pthread_mutex_unlock(&stats_lock);
     if (s != 0)
         cp_die_en(s, "pthread_mutex_unlock");
@@ -112,6 +125,7 @@ worker(void *arg)
 {
     int id = (int) (intptr_t) arg;
 
+    cp_trace_thread("Worker %d", id);   /* --trace: this thread's row */
     semaphore_wait(&connections);   /* with connection: */
     report(id, +1);
     cp_sleep(0.3);                  /*     use it */

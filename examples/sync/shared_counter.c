@@ -77,11 +77,13 @@
 #include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cp_die.h"
 #include "cp_options.h"
+#include "cp_trace.h"
 
 static long increments = 100000;  /* set before the threads start */
 
@@ -116,13 +118,16 @@ increment_with_lock(void *arg)
 {
     int s;
 
-    (void) arg;
+    cp_trace_thread("Thread-%d", (int) (intptr_t) arg);   /* --trace: this thread's row */
     wait_for_start();
     for (long i = 0; i < increments; i++) {
+        cp_trace_locking("lock");   /* --trace: the wait for the lock, then the hold */
         s = pthread_mutex_lock(&lock);
         if (s != 0)
             cp_die_en(s, "pthread_mutex_lock");
+        cp_trace_locked("lock");
         counter += 1;
+        cp_trace_unlocking("lock");
         s = pthread_mutex_unlock(&lock);
         if (s != 0)
             cp_die_en(s, "pthread_mutex_unlock");
@@ -133,7 +138,7 @@ increment_with_lock(void *arg)
 static void *
 increment_atomic(void *arg)
 {
-    (void) arg;
+    cp_trace_thread("Thread-%d", (int) (intptr_t) arg);
     wait_for_start();
     for (long i = 0; i < increments; i++)
         atomic_fetch_add(&atomic_counter, 1);
@@ -143,7 +148,7 @@ increment_atomic(void *arg)
 static void *
 increment_no_lock(void *arg)
 {
-    (void) arg;
+    cp_trace_thread("Thread-%d", (int) (intptr_t) arg);
     wait_for_start();
     for (long i = 0; i < increments; i++) {
         long seen = racy_counter;
@@ -164,7 +169,7 @@ count_with(void *(*increment)(void *), int workers)
 
     atomic_store(&started, false);
     for (int i = 0; i < workers; i++) {
-        s = pthread_create(&threads[i], NULL, increment, NULL);
+        s = pthread_create(&threads[i], NULL, increment, (void *) (intptr_t) (i + 1));
         if (s != 0)
             cp_die_en(s, "pthread_create");
     }
@@ -241,10 +246,17 @@ step_thread(void *arg)
     bool loaded = false;   /* before its load, the register holds nothing yet */
     int next = 0;
 
+    cp_trace_thread("%c", me->name);
     while (next < me->n_steps) {
+        cp_trace_locking("step_lock");
         checked(pthread_mutex_lock(&step_lock), "pthread_mutex_lock");
-        while (turn != me->name)
+        cp_trace_locked("step_lock");
+        while (turn != me->name) {
+            cp_trace_waiting("step_lock");
             checked(pthread_cond_wait(&turn_changed, &step_lock), "pthread_cond_wait");
+            cp_trace_woken("step_lock", "turn_changed");
+        }
+        cp_trace_unlocking("step_lock");
         checked(pthread_mutex_unlock(&step_lock), "pthread_mutex_unlock");
 
         /* One step, while main waits for the turn to come back. */
@@ -265,6 +277,7 @@ step_thread(void *arg)
                 snprintf(note, sizeof note, "   waits: %c has the lock", other);
             } else {
                 checked(s, "pthread_mutex_trylock");
+                cp_trace_locked("lock");   /* no cp_trace_locking(): trylock never waits */
                 snprintf(note, sizeof note, "   %c has the lock", me->name);
             }
             break;
@@ -279,6 +292,7 @@ step_thread(void *arg)
             step_counter = reg;
             break;
         case STEP_UNLOCK:
+            cp_trace_unlocking("lock");
             checked(pthread_mutex_unlock(&lock), "pthread_mutex_unlock");
             snprintf(note, sizeof note, "   the lock is free");
             break;
@@ -291,7 +305,9 @@ step_thread(void *arg)
         if (moved)
             next++;
 
+        cp_trace_locking("step_lock");
         checked(pthread_mutex_lock(&step_lock), "pthread_mutex_lock");
+        cp_trace_locked("step_lock");
         if (step == STEP_LOCK && moved)
             me->holds_lock = true;
         if (step == STEP_UNLOCK)
@@ -299,6 +315,7 @@ step_thread(void *arg)
         me->done = next == me->n_steps;
         turn = 0;   /* back to main */
         checked(pthread_cond_broadcast(&turn_changed), "pthread_cond_broadcast");
+        cp_trace_unlocking("step_lock");
         checked(pthread_mutex_unlock(&step_lock), "pthread_mutex_unlock");
     }
     return NULL;
@@ -326,7 +343,9 @@ run_steps(const char *schedule, gboolean with_lock)
         checked(pthread_create(&ids[i], NULL, step_thread, &threads[i]), "pthread_create");
     }
 
+    cp_trace_locking("step_lock");
     checked(pthread_mutex_lock(&step_lock), "pthread_mutex_lock");
+    cp_trace_locked("step_lock");
     for (size_t i = 0; !(a->done && b->done); i++) {
         char who;
         if (i < length) {
@@ -352,9 +371,13 @@ run_steps(const char *schedule, gboolean with_lock)
         }
         turn = who;
         checked(pthread_cond_broadcast(&turn_changed), "pthread_cond_broadcast");
-        while (turn != 0)
+        while (turn != 0) {
+            cp_trace_waiting("step_lock");
             checked(pthread_cond_wait(&turn_changed, &step_lock), "pthread_cond_wait");
+            cp_trace_woken("step_lock", "turn_changed");
+        }
     }
+    cp_trace_unlocking("step_lock");
     checked(pthread_mutex_unlock(&step_lock), "pthread_mutex_unlock");
 
     for (int i = 0; i < 2; i++)

@@ -47,6 +47,7 @@
 #include "cp_die.h"
 #include "cp_options.h"
 #include "cp_time.h"
+#include "cp_trace.h"
 
 #define BUCKETS 1024
 #define MAX_STRIPES BUCKETS
@@ -83,6 +84,8 @@ locked(int s, const char *what)
         cp_die_en(s, what);
 }
 
+/* --trace leaves the stripes' locks out: under one name, two threads
+ * holding two different stripes would look like one lock held twice. */
 static pthread_mutex_t *
 lock_of(int b)
 {
@@ -146,6 +149,7 @@ work(void *arg)
     Worker *w = arg;
     uint32_t state = first_state(w->index);
 
+    cp_trace_thread("Thread-%d", w->index + 1);   /* --trace: this thread's row */
     for (long i = 0; i < ops_each; i++) {
         uint32_t r = next_random(&state);
         long key = (long) ((r >> 8) % KEYS);

@@ -42,6 +42,7 @@
 #include "cp_die.h"
 #include "cp_options.h"
 #include "cp_time.h"
+#include "cp_trace.h"
 
 /* Part 1: every thread has its own name and counter. */
 static _Thread_local char name[32];   /* per thread: no lock needed */
@@ -55,6 +56,7 @@ thread_local_worker(void *arg)
 
     /* 002: value = f"Thread-{thread_id}"; 002b: name = f"Local-{i+1}" */
     snprintf(name, sizeof name, lesson_002b ? "Local-%d" : "Thread-%d", thread_id);
+    cp_trace_thread("%s", name);   /* --trace: this thread's row */
     counter = 0;
     for (int i = 0; i < 3; i++) {
         counter += 1;
@@ -75,6 +77,7 @@ static void *
 count_shared(void *arg)
 {
     (void) arg;
+    cp_trace_thread("count_shared");
     for (long i = 0; i < increments; i++)
         atomic_fetch_add_explicit(&shared_total, 1, memory_order_relaxed);
     return NULL;
@@ -88,6 +91,7 @@ count_private(void *arg)
     long *result = arg;   /* this thread's slot, read only after the join */
     static _Thread_local atomic_long mine;   /* per thread: never contended */
 
+    cp_trace_thread("count_private");
     atomic_store_explicit(&mine, 0, memory_order_relaxed);
     for (long i = 0; i < increments; i++)
         atomic_fetch_add_explicit(&mine, 1, memory_order_relaxed);

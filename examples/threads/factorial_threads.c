@@ -27,6 +27,7 @@
 
 #include "cp_die.h"
 #include "cp_options.h"
+#include "cp_trace.h"
 
 #define MAX_N 20   /* 20! = 2432902008176640000 < 2^64 */
 
@@ -36,6 +37,7 @@ calculate_factorial(void *arg)
     int n = (int) (intptr_t) arg;
     uint64_t result = 1;
 
+    cp_trace_thread("factorial %d", n);    /* --trace: this thread's row */
     for (int i = 2; i <= n; i++)
         result *= (uint64_t) i;
     printf("Factorial of %d is %" PRIu64 "\n", n, result);

@@ -16,8 +16,8 @@
  * order (0 before 1 before 2..., A before B...), while which of "0" and "A"
  * comes first can change from run to run.  The whole run takes about 5
  * seconds, not 10: the two threads wait at the same time (-v prints how
- * long it took).  The last line is always last, because both joins
- * return first.
+ * long it took; --trace=FILE shows the two threads' waits side by side).
+ * The last line is always last, because both joins return first.
  *
  * See also: processes/numbers_letters_processes.c (the same with fork()),
  * threads/thread_class.c, threads/worker_threads.c.
@@ -33,6 +33,7 @@
 #include "cp_die.h"
 #include "cp_options.h"
 #include "cp_time.h"
+#include "cp_trace.h"
 
 /* Lesson 004 prefixes its lines and counts from 1; set before the threads
  * start, read only after. */
@@ -42,6 +43,7 @@ static void *
 print_numbers(void *arg)
 {
     (void) arg;
+    cp_trace_thread("numbers");   /* --trace: this thread's row */
     for (int i = 0; i < 5; i++) {
         if (lesson_004)
             printf("Number: %d\n", i + 1);   /* range(1, 6) */
@@ -56,6 +58,7 @@ static void *
 print_letters(void *arg)
 {
     (void) arg;
+    cp_trace_thread("letters");
     for (const char *letter = "ABCDE"; *letter != '\0'; letter++) {
         if (lesson_004)
             printf("Letter: %c\n", *letter);

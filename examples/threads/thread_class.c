@@ -28,6 +28,7 @@
 #include "cp_die.h"
 #include "cp_options.h"
 #include "cp_time.h"
+#include "cp_trace.h"
 
 /* The "class": what threading.Thread holds, plus the overridden run(). */
 typedef struct Worker Worker;
@@ -43,6 +44,7 @@ worker_trampoline(void *arg)
 {
     Worker *self = arg;
 
+    cp_trace_thread("%s", self->name);   /* --trace: this thread's row */
     self->run(self);
     return NULL;
 }

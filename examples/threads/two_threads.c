@@ -25,11 +25,13 @@
 
 #include "cp_die.h"
 #include "cp_options.h"
+#include "cp_trace.h"
 
 static void *
 task1(void *arg)
 {
     (void) arg;
+    cp_trace_thread("Task 1");    /* --trace: this thread's row */
     printf("Task 1 is running\n");
     return NULL;
 }
@@ -38,6 +40,7 @@ static void *
 task2(void *arg)
 {
     (void) arg;
+    cp_trace_thread("Task 2");
     printf("Task 2 is running\n");
     return NULL;
 }

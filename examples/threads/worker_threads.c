@@ -41,6 +41,7 @@
 #include "cp_die.h"
 #include "cp_options.h"
 #include "cp_time.h"
+#include "cp_trace.h"
 
 typedef struct {
     char name[24];      /* "Thread-N" */
@@ -55,6 +56,7 @@ worker(void *arg)
 {
     const Worker *w = arg;   /* this thread's own struct: read only */
 
+    cp_trace_thread("%s", w->name);   /* --trace: this thread's row */
     printf("Worker %s starting\n", w->name);
     cp_sleep(w->duration);
     if (verbose)
