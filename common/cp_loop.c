@@ -12,7 +12,6 @@
 
 #include "cp_options.h"
 #include "cp_time.h"
-#include "cp_trace.h"
 
 /* ---- Before the loop: what GLib will need ----------------------------- */
 
@@ -78,38 +77,10 @@ run_done(GObject *source, GAsyncResult *result, gpointer user_data)
     g_main_loop_quit(run->loop);
 }
 
-/* --trace: the loop either waits in poll() for the next deadline or runs
- * the callbacks that are due; wrap GLib's poll() to record both. */
-static GPollFunc real_poll;     /* loop thread only */
-static double callbacks_since;  /* loop thread only: 0, or when poll() returned */
-
-static gint
-traced_poll(GPollFD *fds, guint n_fds, gint timeout)
-{
-    if (callbacks_since != 0)
-        cp_trace_span("callback", "callbacks", callbacks_since);
-    double start = cp_trace_now();
-    gint ready = real_poll(fds, n_fds, timeout);
-    if (timeout != 0)
-        cp_trace_span("sleep", "poll", start);
-    callbacks_since = cp_trace_now();
-    return ready;
-}
-
-static void
-trace_loop(GMainContext *context)
-{
-    if (cp_trace_on && g_main_context_get_poll_func(context) != traced_poll) {
-        real_poll = g_main_context_get_poll_func(context);
-        g_main_context_set_poll_func(context, traced_poll);
-    }
-}
-
 GAsyncResult *
 cp_loop_run(CpLoopStartFunc start, gpointer arg)
 {
     GMainContext *context = g_main_context_ref_thread_default();
-    trace_loop(context);
     RunState run = { g_main_loop_new(context, FALSE), NULL };
 
     start(arg, NULL, run_done, &run);
@@ -134,7 +105,6 @@ cp_loop_run_until(GAsyncResult **result)
 {
     GMainContext *context = g_main_context_ref_thread_default();
 
-    trace_loop(context);
     /* What g_main_loop_run() does, with "result is in" as its quit. */
     while (*result == NULL)
         g_main_context_iteration(context, TRUE);

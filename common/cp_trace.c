@@ -21,20 +21,28 @@
 #define NAME_SIZE 48
 #define MAX_HELD 16         /* locks one thread holds at once */
 
+/* A lock the thread holds: a slot is free while lock is NULL. */
+typedef struct {
+    _Atomic(const char *) lock;
+    _Atomic double since;
+} Held;
+
+/* One thread's record.  Only the thread itself writes it, except where
+ * said; what it waits for and holds is atomic because close_trace() reads
+ * it from another thread, to end the waits and holds still going at exit
+ * (a deadlock's). */
 typedef struct {
     int tid;
-    char name[NAME_SIZE];
-    bool ended;
+    char name[NAME_SIZE];           /* protected by registry_lock */
+    bool ended;                     /* protected by registry_lock */
     char *buffer;                   /* events not written yet */
     size_t length;
-    char waiting_for[NAME_SIZE];    /* cp_trace_locking()'s lock, "" if none */
-    double wait_start;
-    double cond_since;              /* cp_trace_waiting()'s time */
-    struct {
-        char lock[NAME_SIZE];
-        double since;
-    } held[MAX_HELD];
-    int n_held;
+    _Atomic(const char *) waiting_for;  /* (atomic) cp_trace_locking()'s lock, or NULL */
+    _Atomic double wait_start;          /* (atomic) */
+    _Atomic(const char *) cond_lock;    /* (atomic) cp_trace_waiting()'s lock, or NULL */
+    _Atomic double cond_since;          /* (atomic) */
+    Held held[MAX_HELD];                /* (atomic) */
+    double callbacks_since;         /* 0, or when the event loop's poll() returned */
 } Thread;
 
 typedef struct {
@@ -57,7 +65,11 @@ static pthread_key_t thread_key;
 static atomic_int next_tid;     /* (atomic) the next thread's number */
 static atomic_long n_events;    /* (atomic) events of this process so far */
 static atomic_int write_errno;  /* (atomic) errno of the first failed write */
-static atomic_bool closed;      /* (atomic) the array is ended: write no more */
+
+/* A write and the end of the array exclude each other: no event may land
+ * after the final ']'. */
+static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool closed;             /* protected by write_lock: ']' is written */
 static atomic_int forks;        /* (atomic) this process's fork() calls */
 
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -117,11 +129,11 @@ escape(char *out, size_t size, const char *text)
 }
 
 /* One write() for the whole text: with O_APPEND it lands whole, after
- * whatever another thread or process wrote. */
+ * whatever another thread or process wrote.  Under write_lock. */
 static void
-write_out(const char *text, size_t length)
+write_locked(const char *text, size_t length)
 {
-    if (length == 0 || atomic_load(&closed))
+    if (length == 0 || closed)
         return;
     ssize_t done = write(trace_fd, text, length);
     if (done != (ssize_t) length) {
@@ -129,6 +141,14 @@ write_out(const char *text, size_t length)
 
         atomic_compare_exchange_strong(&write_errno, &expected, done == -1 ? errno : ENOSPC);
     }
+}
+
+static void
+write_out(const char *text, size_t length)
+{
+    locked(pthread_mutex_lock(&write_lock), "pthread_mutex_lock");
+    write_locked(text, length);
+    locked(pthread_mutex_unlock(&write_lock), "pthread_mutex_unlock");
 }
 
 static void
@@ -204,6 +224,10 @@ self_named(const char *name)
         g_strlcpy(t->name, name, sizeof t->name);
     else
         snprintf(t->name, sizeof t->name, t->tid == 1 ? "main" : "Thread-%d", t->tid - 1);
+    for (int i = 0; i < MAX_HELD; i++)
+        atomic_init(&t->held[i].lock, NULL);
+    atomic_init(&t->waiting_for, NULL);
+    atomic_init(&t->cond_lock, NULL);
     if (pthread_setspecific(thread_key, t) != 0)
         abort();    /* only ENOMEM: GLib aborts on that too */
     locked(pthread_mutex_lock(&registry_lock), "pthread_mutex_lock");
@@ -228,6 +252,8 @@ thread_ended(void *data)
 
     life_event(t, 'E', now_seconds());
     flush(t);
+    g_free(t->buffer);
+    t->buffer = NULL;
     locked(pthread_mutex_lock(&registry_lock), "pthread_mutex_lock");
     t->ended = true;
     locked(pthread_mutex_unlock(&registry_lock), "pthread_mutex_unlock");
@@ -244,8 +270,10 @@ cp_trace_thread_(const char *format, ...)
     va_end(ap);
     Thread *t = self_named(name);
     if (strcmp(t->name, name) != 0) {   /* it recorded something before */
+        locked(pthread_mutex_lock(&registry_lock), "pthread_mutex_lock");
         g_strlcpy(t->name, name, sizeof t->name);
-        name_event(t, "thread_name", t->name);
+        locked(pthread_mutex_unlock(&registry_lock), "pthread_mutex_unlock");
+        name_event(t, "thread_name", name);
         flush(t);
     }
 }
@@ -272,8 +300,8 @@ cp_trace_locking_(const char *lock)
 {
     Thread *t = self();
 
-    g_strlcpy(t->waiting_for, lock, sizeof t->waiting_for);
-    t->wait_start = now_seconds();
+    atomic_store(&t->wait_start, now_seconds());
+    atomic_store(&t->waiting_for, lock);
 }
 
 void
@@ -281,13 +309,32 @@ cp_trace_locked_(const char *lock)
 {
     Thread *t = self();
     double now = now_seconds();
+    const char *waited = atomic_load(&t->waiting_for);
 
-    if (strcmp(t->waiting_for, lock) == 0)
-        span(t, "lock_wait", lock, t->wait_start, now);
-    t->waiting_for[0] = '\0';
-    if (t->n_held < MAX_HELD) {
-        g_strlcpy(t->held[t->n_held].lock, lock, sizeof t->held[0].lock);
-        t->held[t->n_held++].since = now;
+    if (waited != NULL && strcmp(waited, lock) == 0)
+        span(t, "lock_wait", lock, atomic_load(&t->wait_start), now);
+    atomic_store(&t->waiting_for, NULL);
+    for (int i = 0; i < MAX_HELD; i++)
+        if (atomic_load(&t->held[i].lock) == NULL) {
+            atomic_store(&t->held[i].since, now);
+            atomic_store(&t->held[i].lock, lock);
+            return;
+        }
+}
+
+void
+cp_trace_unlocking_(const char *lock)
+{
+    Thread *t = self();
+
+    for (int i = 0; i < MAX_HELD; i++) {
+        const char *held = atomic_load(&t->held[i].lock);
+
+        if (held != NULL && strcmp(held, lock) == 0) {
+            span(t, "lock_hold", lock, atomic_load(&t->held[i].since), now_seconds());
+            atomic_store(&t->held[i].lock, NULL);
+            return;
+        }
     }
 }
 
@@ -297,7 +344,8 @@ cp_trace_waiting_(const char *lock)
     Thread *t = self();
 
     cp_trace_unlocking_(lock);
-    t->cond_since = now_seconds();
+    atomic_store(&t->cond_since, now_seconds());
+    atomic_store(&t->cond_lock, lock);
 }
 
 void
@@ -305,22 +353,29 @@ cp_trace_woken_(const char *lock, const char *cond)
 {
     Thread *t = self();
 
-    span(t, "cond_wait", cond, t->cond_since, now_seconds());
-    t->waiting_for[0] = '\0';
+    span(t, "cond_wait", cond, atomic_load(&t->cond_since), now_seconds());
+    atomic_store(&t->cond_lock, NULL);
+    atomic_store(&t->waiting_for, NULL);
     cp_trace_locked_(lock);
 }
 
-void
-cp_trace_unlocking_(const char *lock)
+/* --trace: the event loop either waits in poll() for the next deadline or
+ * runs the callbacks that are due; GLib's poll() wrapped records both. */
+static GPollFunc real_poll;     /* set by cp_trace_open(), then only read */
+
+static gint
+traced_poll(GPollFD *fds, guint n_fds, gint timeout)
 {
     Thread *t = self();
 
-    for (int i = t->n_held - 1; i >= 0; i--)
-        if (strcmp(t->held[i].lock, lock) == 0) {
-            span(t, "lock_hold", lock, t->held[i].since, now_seconds());
-            t->held[i] = t->held[--t->n_held];
-            return;
-        }
+    if (t->callbacks_since != 0)
+        span(t, "callback", "callbacks", t->callbacks_since, now_seconds());
+    double start = now_seconds();
+    gint ready = real_poll(fds, n_fds, timeout);
+    if (timeout != 0)
+        span(t, "sleep", "poll", start, now_seconds());
+    t->callbacks_since = now_seconds();
+    return ready;
 }
 
 /* ---- processes */
@@ -333,11 +388,13 @@ before_fork(void)
     flush(t);       /* or the child would write our events again */
     atomic_fetch_add(&forks, 1);
     locked(pthread_mutex_lock(&registry_lock), "pthread_mutex_lock");
+    locked(pthread_mutex_lock(&write_lock), "pthread_mutex_lock");
 }
 
 static void
 after_fork_parent(void)
 {
+    locked(pthread_mutex_unlock(&write_lock), "pthread_mutex_unlock");
     locked(pthread_mutex_unlock(&registry_lock), "pthread_mutex_unlock");
 }
 
@@ -349,6 +406,7 @@ after_fork_child(void)
     char name[NAME_SIZE];
 
     snprintf(name, sizeof name, "Process-%d", atomic_load(&forks));
+    locked(pthread_mutex_unlock(&write_lock), "pthread_mutex_unlock");
     locked(pthread_mutex_unlock(&registry_lock), "pthread_mutex_unlock");
     own_pid = getpid();
     in_child = true;
@@ -358,8 +416,10 @@ after_fork_child(void)
     g_array_set_size(children, 0);
     t->tid = 1;
     t->length = 0;
-    t->n_held = 0;
-    t->waiting_for[0] = '\0';
+    for (int i = 0; i < MAX_HELD; i++)
+        atomic_store(&t->held[i].lock, NULL);
+    atomic_store(&t->waiting_for, NULL);
+    atomic_store(&t->cond_lock, NULL);
     atomic_store(&next_tid, 2);
     g_ptr_array_add(threads, t);
     g_strlcpy(t->name, name, sizeof t->name);
@@ -409,41 +469,70 @@ cp_trace_child_reaped_(pid_t pid)
 
 /* ---- open and close */
 
+/* A span that ends at close, written at once (under write_lock). */
+static void
+closing_span(const Thread *t, const char *cat, const char *name, double start, double end)
+{
+    char escaped[NAME_SIZE * 6], line[512];
+
+    escape(escaped, sizeof escaped, name);
+    int n = snprintf(line, sizeof line, "{\"ph\":\"X\",\"cat\":\"%s\",\"name\":\"%s\","
+                     "\"ts\":%.3f,\"dur\":%.3f,\"pid\":%d,\"tid\":%d},\n", cat, escaped,
+                     micros(start), (end - start) * 1e6, (int) own_pid, t->tid);
+    write_locked(line, (size_t) n);
+}
+
+/* End what thread t is still doing at exit: the wait for a lock, on a
+ * condition, the holds (a deadlock's threads end here); then its life,
+ * followed by `after` (",\n", or "\n]\n" for the last event). */
+static void
+end_thread(const Thread *t, double now, const char *after)
+{
+    char escaped[NAME_SIZE * 6], line[512];
+    const char *lock;
+
+    if ((lock = atomic_load(&t->waiting_for)) != NULL)
+        closing_span(t, "lock_wait", lock, atomic_load(&t->wait_start), now);
+    if ((lock = atomic_load(&t->cond_lock)) != NULL)
+        closing_span(t, "cond_wait", lock, atomic_load(&t->cond_since), now);
+    for (int i = 0; i < MAX_HELD; i++)
+        if ((lock = atomic_load(&t->held[i].lock)) != NULL)
+            closing_span(t, "lock_hold", lock, atomic_load(&t->held[i].since), now);
+    escape(escaped, sizeof escaped, t->name);
+    int n = snprintf(line, sizeof line, "{\"ph\":\"E\",\"cat\":\"life\",\"name\":\"%s\","
+                     "\"ts\":%.3f,\"pid\":%d,\"tid\":%d}%s", escaped, micros(now),
+                     (int) own_pid, t->tid, after);
+    write_locked(line, (size_t) n);
+}
+
 /* At exit, in the process that opened the trace: end every life still
- * going, and the array.  Threads still running lose what they buffered. */
+ * going, and the array.  Threads still running lose what they buffered,
+ * but what they wait for and hold at that moment is written. */
 static void
 close_trace(void)
 {
-    Thread *main_thread = self();
-    double now = now_seconds();
-    char escaped[NAME_SIZE * 6], line[256];
+    Thread *closing = self();
     int err;
 
     if (getpid() != opener)
         return;     /* a child that called exit(): the parent ends the array */
-    flush(main_thread);
+    flush(closing);
     locked(pthread_mutex_lock(&registry_lock), "pthread_mutex_lock");
     for (guint i = 0; i < children->len; i++)
         child_ended(&g_array_index(children, Child, i));
     g_array_set_size(children, 0);
+    locked(pthread_mutex_lock(&write_lock), "pthread_mutex_lock");
+    double now = now_seconds();
     for (guint i = 0; i < threads->len; i++) {
         Thread *t = g_ptr_array_index(threads, i);
 
-        if (t != main_thread && !t->ended) {
-            escape(escaped, sizeof escaped, t->name);
-            int n = snprintf(line, sizeof line, "{\"ph\":\"E\",\"cat\":\"life\",\"name\":\"%s\","
-                             "\"ts\":%.3f,\"pid\":%d,\"tid\":%d},\n", escaped, micros(now),
-                             (int) own_pid, t->tid);
-            write_out(line, (size_t) n);
-        }
+        if (t != closing && !t->ended)
+            end_thread(t, now, ",\n");
     }
+    end_thread(closing, now, "\n]\n");
+    closed = true;
+    locked(pthread_mutex_unlock(&write_lock), "pthread_mutex_unlock");
     locked(pthread_mutex_unlock(&registry_lock), "pthread_mutex_unlock");
-    escape(escaped, sizeof escaped, main_thread->name);
-    int n = snprintf(line, sizeof line, "{\"ph\":\"E\",\"cat\":\"life\",\"name\":\"%s\","
-                     "\"ts\":%.3f,\"pid\":%d,\"tid\":%d}\n]\n", escaped, micros(now),
-                     (int) own_pid, main_thread->tid);
-    write_out(line, (size_t) n);
-    atomic_store(&closed, true);
     if ((err = atomic_load(&write_errno)) == 0 && close(trace_fd) == -1)
         err = errno;
     if (err != 0) {
@@ -478,6 +567,10 @@ cp_trace_open(const char *path, const char *program, double time_scale)
     opener = own_pid = getpid();
     atomic_store(&next_tid, 1);
     cp_trace_on = true;
+    /* The async programs run GLib's default main context: record its
+     * polls and callbacks. */
+    real_poll = g_main_context_get_poll_func(g_main_context_default());
+    g_main_context_set_poll_func(g_main_context_default(), traced_poll);
 
     /* The first event says what ran and at which time scale. */
     escape(escaped, sizeof escaped, program);

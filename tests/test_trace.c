@@ -37,6 +37,23 @@ static const Traced traced[] = {
       ARGS("Process-1", "Process-2", "Process-3") },
     { "queues/producer_consumer", NONE, 1, ARGS("sleep", "queue_wait"), ARGS("main") },
     { "async/gather", NONE, 1, ARGS("sleep", "callback"), ARGS("main") },
+    { "async/greet", NONE, 1, ARGS("sleep", "callback"), ARGS("main") },
+    { "async/event_loop", NONE, 1, ARGS("sleep", "callback"), ARGS("main") },
+    { "threads/numbers_letters", NONE, 1, ARGS("sleep"), ARGS("numbers", "letters") },
+    { "threads/worker_threads", NONE, 1, ARGS("sleep"), ARGS("Thread-1", "Thread-3") },
+    { "sync/condition_variable", ARGS("--items=200"), 1, ARGS("lock_hold", "cond_wait"),
+      ARGS("producer 1", "producer 2", "consumer 1", "consumer 3") },
+    { "sync/semaphore", NONE, 1, ARGS("lock_hold", "sleep"), ARGS("Worker 1", "Worker 10") },
+    { "sync/barrier", NONE, 1, ARGS("lock_hold", "cond_wait", "sleep"), ARGS("Worker 1", "Worker 4") },
+    /* Readers hold "rwlock (read)" together; the writer's "rwlock" alone. */
+    { "sync/rwlock", ARGS("--seconds=0.01", "-w", "3"), 1, ARGS("lock_hold", "lock_wait"),
+      ARGS("reader", "writer") },
+    { "sync/deadlock", ARGS("--ordered"), 1, ARGS("lock_hold"), ARGS("thread 1", "thread 2") },
+    { "queues/bounded_buffer", NONE, 1, ARGS("lock_hold", "sleep"), ARGS("producer", "consumer") },
+    { "pools/thread_pool", NONE, 1, ARGS("lock_hold", "task"), ARGS("Worker-1", "Worker-3") },
+    /* A lock in shared memory: holds in different processes never overlap. */
+    { "processes/process_counter", NONE, 4, ARGS("lock_hold", "sleep"),
+      ARGS("Process-1", "Process-3") },
 };
 
 typedef struct {
@@ -262,9 +279,10 @@ check_trace(const char *path, const Traced *t)
     return parser;
 }
 
-/* Run t's example with --trace into a fresh directory; return the path. */
+/* Run t's example with --trace into a fresh directory; assert it exited
+ * with status; return the trace's path. */
 static char *
-run_traced(const Traced *t, char **dir)
+run_traced_status(const Traced *t, char **dir, int status)
 {
     GPtrArray *args = g_ptr_array_new();
     char *path, *option;
@@ -279,11 +297,35 @@ run_traced(const Traced *t, char **dir)
     g_ptr_array_add(args, option);
     g_ptr_array_add(args, NULL);
     run = cp_test_runv(t->example, (const char *const *) args->pdata);
-    cp_test_assert_ok(run);
+    cr_assert_eq(run->status, status, "%s: status %d, stderr: %s", t->example, run->status,
+                 run->err);
     cp_run_free(run);
     g_ptr_array_unref(args);
     g_free(option);
     return path;
+}
+
+static char *
+run_traced(const Traced *t, char **dir)
+{
+    return run_traced_status(t, dir, 0);
+}
+
+/* Whether some event has this cat and name (and this tid, unless 0). */
+static gboolean
+has_event(JsonParser *parser, const char *cat, const char *name, int tid)
+{
+    JsonArray *events = json_node_get_array(json_parser_get_root(parser));
+
+    for (guint i = 0; i < json_array_get_length(events); i++) {
+        JsonObject *e = json_array_get_object_element(events, i);
+
+        if (g_strcmp0(member_string(e, "cat"), cat) == 0
+            && g_strcmp0(member_string(e, "name"), name) == 0
+            && (tid == 0 || json_object_get_int_member(e, "tid") == tid))
+            return TRUE;
+    }
+    return FALSE;
 }
 
 static void
@@ -344,3 +386,37 @@ Test(trace, write_error_exits_1, .timeout = 10)
     cp_run_free(run);
 }
 #endif
+
+/* The deadlock's threads never end: at exit the trace ends their waits and
+ * holds, so that it shows the cycle (thread 1, tid 2, holds A and waits
+ * for B; thread 2, tid 3, the other way round). */
+Test(trace, a_deadlock_shows_who_holds_what, .timeout = 30)
+{
+    const Traced t = { "sync/deadlock", ARGS("--watchdog=0.2"), 1, ARGS("lock_hold", "lock_wait"),
+                       ARGS("thread 1", "thread 2") };
+    char *dir, *path = run_traced_status(&t, &dir, 3);
+    JsonParser *parser = check_trace(path, &t);
+
+    cr_assert(has_event(parser, "lock_hold", "A", 2));
+    cr_assert(has_event(parser, "lock_wait", "B", 2));
+    cr_assert(has_event(parser, "lock_hold", "B", 3));
+    cr_assert(has_event(parser, "lock_wait", "A", 3));
+    g_object_unref(parser);
+    remove_run(dir, path);
+}
+
+/* Past CP_TRACE_MAX_EVENTS the trace says it was truncated, and still
+ * ends every row. */
+Test(trace, a_long_trace_is_truncated_whole, .timeout = 60)
+{
+    const Traced t = { "sync/inc_dec_counter", NONE, 1, ARGS("lock_hold"),
+                       ARGS("Thread-1", "Thread-4") };
+    char *dir, *path = run_traced(&t, &dir);
+    JsonParser *parser = check_trace(path, &t);
+    JsonArray *events = json_node_get_array(json_parser_get_root(parser));
+
+    cr_assert(has_event(parser, "meta", "truncated", 0));
+    cr_assert_leq(json_array_get_length(events), 200000 + 100);
+    g_object_unref(parser);
+    remove_run(dir, path);
+}
