@@ -145,14 +145,19 @@ void *
 cp_future_result(CpFuture *f)
 {
     void *result;
+    double waited = 0;      /* when it began to wait, for --trace */
     int s;
 
     future_lock(f);
     while (!f->done) {
+        if (waited == 0)
+            waited = cp_trace_now();
         s = pthread_cond_wait(&f->finished, &f->lock);
         if (s != 0)
             cp_die_en(s, "pthread_cond_wait");
     }
+    if (waited != 0)
+        cp_trace_span("cond_wait", "future", waited);
     result = f->result;
     future_unlock(f);
     return result;

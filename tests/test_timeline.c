@@ -110,6 +110,25 @@ Test(timeline, a_sleep_inside_a_lock_hold_shows_z_and_ties_go_to_waiting, .timeo
     cp_run_free(run);
 }
 
+/* brief.json: a thread alive for a fifth of a column still gets its mark
+ * (its wait for the lock ties with its hold, and waiting wins); a wait on a
+ * condition variable is W. */
+Test(timeline, a_brief_thread_shows_and_condition_waits_are_w, .timeout = 30)
+{
+    CpRun *run = run_timeline("--width=10", "brief.json");
+
+    assert_chart(run, LINES(
+        "brief: 3 rows over 0.0100 lesson seconds (time scale 1)",
+        "main     |==========|",
+        "Thread-1 |  L       |",
+        "Thread-2 |     WWW= |",
+        "         +----------+",
+        "        0.00     0.01",
+        "Legend: = running  L waiting for a lock  W waiting on a condition",
+        "        (blank) not alive"));
+    cp_run_free(run);
+}
+
 /* processes.json: the parent (pid 300) and two children named by their
  * process_name, not their thread_name ("MainThread"); pid 305 appears
  * before pid 302, and so comes first. */

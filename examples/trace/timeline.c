@@ -10,7 +10,8 @@
  * reads it with json-glib and draws it in the terminal, in lesson seconds
  * (the run's --time-scale undone), and with --svg also as an image.
  *
- * Each column shows the state that took most of its slice of time:
+ * Each column shows the state that took most of its slice of time, of
+ * the time the row was alive (a thread that lived a moment still shows):
  *
  *   =  running (alive, in no span)    L  waiting for a lock
  *   #  holding a lock                 W  waiting on a condition variable
@@ -606,7 +607,8 @@ compute_segments(Row *row, double end, double time_scale)
     g_array_free(cuts, TRUE);
 }
 
-/* Each column: the state that covers most of its slice of time. */
+/* Each column: the state that covers most of its slice of time, of the
+ * time the row was alive. */
 static char *
 draw_row(const Row *row, double end, int width, gboolean used[N_STATES])
 {
@@ -628,10 +630,15 @@ draw_row(const Row *row, double end, int width, gboolean used[N_STATES])
             covered[seg->state] += MIN(seg->end, to) - MAX(seg->start, from);
         }
         /* A state must cover more to win over one earlier in tie_order;
-         * rounding must not break a tie, so within a billionth is equal. */
+         * rounding must not break a tie, so within a billionth is equal.
+         * A row alive for any part of the column shows how it spent it:
+         * a thread that lived a moment still gets its mark. */
         for (int i = 1; i < N_STATES; i++)
-            if (covered[tie_order[i]] > covered[winner] + (to - from) * 1e-9)
+            if (tie_order[i] != NONE
+                && covered[tie_order[i]] > covered[winner] + (to - from) * 1e-9)
                 winner = tie_order[i];
+        if (!(covered[winner] > 0))
+            winner = NONE;
         line[c] = states[winner].mark;
         used[winner] = TRUE;
     }
