@@ -436,8 +436,7 @@ typedef struct {
     int workers;
     int next_chunk;   /* CPU: the chunk the next callback computes */
     int remaining;    /* callbacks still to run */
-    guint64 sum;      /* CPU: the chunks' sums so far */
-    int completed;    /* I/O: waits completed */
+    guint64 sum;      /* the chunks' sums so far */
 } LoopRun;
 
 static gboolean
@@ -453,30 +452,19 @@ cpu_chunk_callback(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
-static gboolean
-wait_done_callback(gpointer data)
-{
-    LoopRun *run = data;
-
-    run->completed++;
-    if (--run->remaining == 0)
-        g_main_loop_quit(run->loop);
-    return G_SOURCE_REMOVE;
-}
-
+/* The CPU-bound chunks on a loop: an idle callback each, one after the
+ * other, as one thread can only compute one thing at a time. */
 static void
-run_loop(LoopRun *run, gboolean cpu)
+run_loop(LoopRun *run)
 {
     GMainContext *context = g_main_context_new();
 
     run->loop = g_main_loop_new(context, FALSE);
     run->remaining = run->workers;
     for (int k = 0; k < run->workers; k++) {
-        /* CPU: an idle callback per chunk; I/O: a timer per wait, all at once. */
-        GSource *source = cpu ? g_idle_source_new()
-                              : g_timeout_source_new(cp_loop_scaled_ms(1));
+        GSource *source = g_idle_source_new();
 
-        g_source_set_callback(source, cpu ? cpu_chunk_callback : wait_done_callback, run, NULL);
+        g_source_set_callback(source, cpu_chunk_callback, run, NULL);
         g_source_attach(source, context);
         g_source_unref(source);
     }
@@ -524,12 +512,39 @@ cp_bench_cpu_run(CpBenchApproach approach, guint64 n, int workers, guint64 *sum)
     case CP_BENCH_EVENT_LOOP: {
         LoopRun run = { .n = n, .workers = workers };
 
-        run_loop(&run, TRUE);
+        run_loop(&run);
         *sum = run.sum;
         break;
     }
     }
     return cp_time_since(start);
+}
+
+/* asyncio.sleep(1) as a group operation. */
+static void
+sleep_one_unit(gpointer arg, GCancellable *cancellable, GAsyncReadyCallback callback,
+               gpointer user_data)
+{
+    (void) arg;
+    cp_loop_sleep_async(1, cancellable, callback, user_data);
+}
+
+int
+cp_bench_loop_waits(int waits)
+{
+    CpLoopGroup *group = cp_loop_group_new(NULL);
+    GAsyncResult *result = NULL;
+    int completed = 0;
+
+    for (int k = 0; k < waits; k++)
+        cp_loop_group_start(group, sleep_one_unit, NULL);
+    cp_loop_gather_async(group, FALSE, NULL, cp_loop_store_result, &result);
+    cp_loop_run_until(&result);
+    if (cp_loop_gather_finish(result, NULL))
+        completed = (int) cp_loop_group_count(group, CP_LOOP_DONE);
+    g_object_unref(result);
+    cp_loop_group_unref(group);
+    return completed;
 }
 
 double
@@ -562,13 +577,9 @@ cp_bench_io_run(CpBenchApproach approach, int workers, int *completed)
     case CP_BENCH_PROCESSES:
         *completed = io_processes(workers);
         break;
-    case CP_BENCH_EVENT_LOOP: {
-        LoopRun run = { .workers = workers };
-
-        run_loop(&run, FALSE);
-        *completed = run.completed;
+    case CP_BENCH_EVENT_LOOP:
+        *completed = cp_bench_loop_waits(workers);
         break;
-    }
     }
     return cp_time_since(start);
 }

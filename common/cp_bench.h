@@ -40,8 +40,9 @@
  * CP_BENCH_PROCESSES forks W children (each sends its partial sum back
  * through a pipe and _exit()s) and reaps every one with waitpid();
  * CP_BENCH_EVENT_LOOP runs them on a GMainLoop on the calling thread: the
- * waits as W timeouts at once, the CPU-bound chunks one after the other
- * (one thread computes one thing at a time).  A run is timed from before
+ * waits as W cp_loop sleeps at once and a gather (cp_bench_loop_waits()),
+ * the CPU-bound chunks one after the other (one thread computes one thing
+ * at a time).  A run is timed from before
  * the first worker is created until after the last one is joined or
  * reaped: starting workers is part of the cost, as in the lessons' timed
  * `with ThreadPoolExecutor(...)` blocks.
@@ -186,6 +187,12 @@ double cp_bench_cpu_run(CpBenchApproach approach, guint64 n, int workers, guint6
 /* One I/O-bound run: `workers` simulated waits of one unit.  Returns the
  * seconds and stores in *completed how many waits completed. */
 double cp_bench_io_run(CpBenchApproach approach, int workers, int *completed);
+
+/* `waits` simulated waits of one unit at once through cp_loop's public API,
+ * as the async examples make them: a group of cp_loop_sleep_async()
+ * operations and a gather, on the calling thread's loop.  Returns how many
+ * completed.  The event loop's I/O runner. */
+int cp_bench_loop_waits(int waits);
 
 /* Warm-up plus --repeat checked runs of each (see the top of this file). */
 CpBenchFigure cp_bench_measure_cpu(const CpBenchOptions *options,

@@ -801,7 +801,7 @@ Test(perf_compare, tables, .timeout = 30)
     const char *in_order[] = {
         "5. Performance Comparison",
         "CPU-bound performance comparison:", header, "I/O-bound performance comparison:", header,
-        "Event loop at scale: 100 simulated 0.001 s fetches at once, one g_timeout each:",
+        "Event loop at scale: 100 simulated 0.001 s fetches at once through cp_loop (sleeps and a gather):",
         "Tasks | Event loop", "Memory usage comparison:", "Approach | Memory Usage (MB)",
         "Memory usage comparison (4 workers at once; private KiB added):",
         "Approach | Memory Usage (KiB) | Per worker (KiB)",

@@ -39,11 +39,11 @@
  *  - I/O-bound: with threads, processes and the loop, W waits take one
  *    unit whatever W is: waiting needs no core.
  *  - With -v, "Event loop at scale": --io-tasks=N (default 100000) waits
- *    of 1 s armed at once, one g_timeout each, timed until the last one
- *    fires, in real seconds.  Python's asyncio takes about 2.3 s for
- *    100000; the loop here 1.05 to 1.1 s: the 1 s wait, the arming (about
- *    0.05 s), and GLib's main loop walking every pending source on each
- *    turn (10 to 20 ms a turn at 100000).
+ *    of 1 s started at once through cp_loop, as the async examples start
+ *    them (a group of cp_loop_sleep_async() and a gather), timed until the
+ *    gather completes, in real seconds.  Python's asyncio takes about
+ *    2.3 s for 100000; the loop here pays the 1 s wait plus arming and
+ *    ending each task.
  *  - Memory: what each approach adds while its 4 workers exist, counted
  *    as private pages (pages no other process maps, from Linux's
  *    /proc/PID/smaps_rollup; n/a elsewhere), in MB as the lesson prints
@@ -51,8 +51,8 @@
  *    8 MiB of address space, but only the pages it touches take memory);
  *    a process adds the pages it has copied from its parent by writing to
  *    them (the rest stay shared, copy-on-write); a waiting task on the
- *    loop adds a few hundred bytes, which is why the loop scales to 100000
- *    of them.  The lesson reads only its own process's size, which misses
+ *    loop (a cp_loop sleep in a group) adds a few hundred bytes, which is
+ *    why the loop scales to 100000 of them.  The lesson reads only its own process's size, which misses
  *    its child processes.  Threads and loop tasks are measured in a
  *    freshly forked child, which has no cached thread stacks to reuse.
  *    The kernel's own memory per thread or process (kernel stack, page
@@ -75,6 +75,7 @@
 #include <stdlib.h>
 
 #include "cp_bench.h"
+#include "cp_loop.h"
 #include "cp_options.h"
 #include "cp_time.h"
 
@@ -92,11 +93,14 @@ static gboolean verbose;   /* -v: also what C adds to the lesson's lines */
 
 /* ---- Memory (Linux: /proc, read by cp_bench) ----------------------------- */
 
-static gboolean
-never_called(gpointer data)
+/* A fetch that waits "forever" (an hour) until it is cancelled. */
+static void
+sleep_forever(gpointer arg, GCancellable *cancellable, GAsyncReadyCallback callback,
+              gpointer user_data)
 {
-    (void) data;
-    return G_SOURCE_REMOVE;
+    (void) arg;
+    cp_loop_sleep_async(3600 / (cp_time_scale() > 0 ? cp_time_scale() : 1), cancellable,
+                        callback, user_data);
 }
 
 typedef struct {
@@ -114,30 +118,33 @@ growth(void *data)
 {
     const MemoryJob *job = data;
     CpBenchSlot *slots;
-    GMainContext *context;
+    CpLoopGroup *group = NULL;
     double before, after;
 
     if (job->approach == CP_BENCH_THREADS)
         return cp_bench_threads_growth(job->workers, MEMORY_WORK, job->virtual_size);
 
     slots = cp_bench_slots_new(job->workers);
-    context = g_main_context_new();
     (void) cp_bench_private_bytes(0);   /* the first read allocates stdio's buffer */
     before = job->virtual_size ? cp_bench_virtual_bytes() : cp_bench_private_bytes(0);
     if (job->approach == CP_BENCH_SEQUENTIAL) {
         for (int k = 0; k < job->workers; k++)
             slots[k].value = cp_bench_cpu_work(0, MEMORY_WORK);
-    } else {   /* the event loop: tasks waiting on their timers */
-        for (int k = 0; k < job->workers; k++) {
-            GSource *source = g_timeout_source_new(1000);
-
-            g_source_set_callback(source, never_called, NULL, NULL);
-            g_source_attach(source, context);
-            g_source_unref(source);
-        }
+    } else {   /* the event loop: tasks in a group, waiting on their timers */
+        group = cp_loop_group_new(NULL);
+        for (int k = 0; k < job->workers; k++)
+            cp_loop_group_start(group, sleep_forever, NULL);
     }
     after = job->virtual_size ? cp_bench_virtual_bytes() : cp_bench_private_bytes(0);
-    g_main_context_unref(context);   /* destroys the sources still attached */
+    if (group != NULL) {    /* end them: cancel, and let the loop finish each */
+        GAsyncResult *result = NULL;
+
+        cp_loop_group_cancel_pending(group);
+        cp_loop_gather_async(group, TRUE, NULL, cp_loop_store_result, &result);
+        cp_loop_run_until(&result);
+        g_object_unref(result);
+        cp_loop_group_unref(group);
+    }
     cp_bench_slots_free(slots);
     return after - before;
 }
@@ -462,8 +469,8 @@ main(int argc, char *argv[])
         if (verbose) {
             cp_bench_print_header(&opt);
             cp_time_print_scale_note();   /* the waits are in lesson seconds */
-            printf("Asyncio: GLib's main loop on one thread here; a wait is a timer "
-                   "(g_timeout), CPU-bound tasks run one after the other.\n\n");
+            printf("Asyncio: cp_loop on GLib's main loop, one thread; a wait is a "
+                   "cp_loop sleep, CPU-bound tasks run one after the other.\n\n");
         }
         printf("5. Performance Comparison\n");
         printf("-------------------------\n");
@@ -477,12 +484,12 @@ main(int argc, char *argv[])
         char *param = g_strdup_printf("%d", io_tasks);
 
         if (!opt.csv) {
-            printf("\nEvent loop at scale: %d simulated %g s fetches at once, one g_timeout each:\n",
-                   io_tasks, cp_time_scaled(1));
+            printf("\nEvent loop at scale: %d simulated %g s fetches at once through cp_loop "
+                   "(sleeps and a gather):\n", io_tasks, cp_time_scaled(1));
             fflush(stdout);
         }
-        /* cp_bench's event loop runner: a g_timeout per wait, all armed at
-         * once, timed from the first until the last has fired. */
+        /* cp_bench's event loop runner: the async examples' path, a group
+         * of cp_loop sleeps and a gather, timed until the gather is done. */
         scale = cp_bench_measure_io(&opt, CP_BENCH_EVENT_LOOP, io_tasks);
         if (opt.csv) {
             print_csv("io_scale", "event_loop", 1, param, &scale, "s", NAN);
