@@ -328,6 +328,26 @@ has_event(JsonParser *parser, const char *cat, const char *name, int tid)
     return FALSE;
 }
 
+/* The tid of the thread named `name`: threads are numbered in the order
+ * they first record something, which the scheduler decides. */
+static gint64
+tid_of(JsonParser *parser, const char *name)
+{
+    JsonArray *events = json_node_get_array(json_parser_get_root(parser));
+
+    for (guint i = 0; i < json_array_get_length(events); i++) {
+        JsonObject *e = json_array_get_object_element(events, i);
+
+        if (g_strcmp0(member_string(e, "ph"), "M") == 0
+            && g_strcmp0(member_string(e, "name"), "thread_name") == 0
+            && g_strcmp0(json_object_get_string_member(json_object_get_object_member(e, "args"),
+                                                       "name"), name) == 0)
+            return json_object_get_int_member(e, "tid");
+    }
+    cr_assert_fail("no thread named %s", name);
+    return 0;
+}
+
 static void
 remove_run(char *dir, char *path)
 {
@@ -388,19 +408,20 @@ Test(trace, write_error_exits_1, .timeout = 10)
 #endif
 
 /* The deadlock's threads never end: at exit the trace ends their waits and
- * holds, so that it shows the cycle (thread 1, tid 2, holds A and waits
- * for B; thread 2, tid 3, the other way round). */
+ * holds, so that it shows the cycle (thread 1 holds A and waits for B;
+ * thread 2 the other way round). */
 Test(trace, a_deadlock_shows_who_holds_what, .timeout = 30)
 {
     const Traced t = { "sync/deadlock", ARGS("--watchdog=0.2"), 1, ARGS("lock_hold", "lock_wait"),
                        ARGS("thread 1", "thread 2") };
     char *dir, *path = run_traced_status(&t, &dir, 3);
     JsonParser *parser = check_trace(path, &t);
+    int one = (int) tid_of(parser, "thread 1"), two = (int) tid_of(parser, "thread 2");
 
-    cr_assert(has_event(parser, "lock_hold", "A", 2));
-    cr_assert(has_event(parser, "lock_wait", "B", 2));
-    cr_assert(has_event(parser, "lock_hold", "B", 3));
-    cr_assert(has_event(parser, "lock_wait", "A", 3));
+    cr_assert(has_event(parser, "lock_hold", "A", one));
+    cr_assert(has_event(parser, "lock_wait", "B", one));
+    cr_assert(has_event(parser, "lock_hold", "B", two));
+    cr_assert(has_event(parser, "lock_wait", "A", two));
     g_object_unref(parser);
     remove_run(dir, path);
 }
