@@ -1304,7 +1304,7 @@ Test(make_bench, report_checks_the_targets, .timeout = 30)
               "thread_vs_process,cpu,sequential,1,1000,0.5,s,0.49,0.51,1,2\n"
               "thread_vs_process,cpu,threads,1,1000,0.5,s,0.49,0.51,1,2\n"
               "thread_vs_process,cpu,processes,1,1000,0.5,s,0.49,0.51,1,2\n"
-              "thread_vs_process,cpu,threads,2,1000,0.256,s,0.25,0.26,1.95,2\n"
+              "thread_vs_process,cpu,threads,2,1000,0.263,s,0.25,0.27,1.899,2\n"
               "thread_vs_process,cpu,processes,2,1000,0.416,s,0.41,0.42,1.2,2\n"
               "thread_vs_process,cpu,threads,4,1000,0.27,s,0.26,0.28,1.85,2\n"
               "thread_vs_process,cpu,processes,4,1000,0.294,s,0.29,0.3,1.7,2\n");
@@ -1314,15 +1314,19 @@ Test(make_bench, report_checks_the_targets, .timeout = 30)
               "gil_demo,gil,no_lock,2,1000,0.333,s,0.33,0.34,1.5,2\n");
     write_csv(dir, "queue_throughput",
               "queue_throughput,queue,cp_queue,1,1x1@1024,5000000,items/s,4900000,5100000,,2\n"
-              "queue_throughput,queue,gasyncqueue,1,1x1@1024,4000000,items/s,3900000,4100000,,2\n");
+              "queue_throughput,queue,gasyncqueue,1,1x1@unbounded,4000000,items/s,3900000,4100000,,2\n"
+              "queue_throughput,queue,cp_queue,4,4x4@1024,3000000,items/s,2900000,3100000,,2\n"
+              "queue_throughput,queue,gasyncqueue,4,4x4@unbounded,3500000,items/s,3400000,3600000,,2\n");
+    write_csv(dir, "perf_compare",
+              "perf_compare,memory,threads,4,,48,KiB,47,49,,2\n");
 
     cr_assert_eq(run_report(dir, &out, &err), 0, "stdout: %s\nstderr: %s", out, err);
-    cr_assert_not_null(strstr(out, "bench: targets: 3 met, 2 missed, 2 not checked"), "stdout: %s", out);
+    cr_assert_not_null(strstr(out, "bench: targets: 3 met, 3 missed, 2 not checked"), "stdout: %s", out);
     path = g_build_filename(dir, "report.md", NULL);
     cr_assert(g_file_get_contents(path, &report, NULL, NULL), "no report.md");
     cr_assert(contains_line(report,
               "| CPU-bound threads: speedup ≥ 0.95 × W at W = cores = 2, ≥ 0.9 × cores for W > cores"
-              " | thread_vs_process | met: W=2 1.95x, W=4 1.85x |"), "%s", report);
+              " | thread_vs_process | met: W=2 1.90x, W=4 1.85x |"), "%s", report);
     cr_assert(contains_line(report,
               "| CPU-bound processes: speedup ≥ 0.95 × W at W = cores = 2, ≥ 0.9 × cores for W > cores"
               " | thread_vs_process | **missed**: W=2 1.20x < 1.90x, W=4 1.70x < 1.80x |"), "%s", report);
@@ -1330,9 +1334,16 @@ Test(make_bench, report_checks_the_targets, .timeout = 30)
     cr_assert(contains_line(report,
               "| No lock: speedup ≥ 0.95 × min(W, cores) | gil_demo | **missed**: W=2 1.50x < 1.90x |"),
               "%s", report);
-    cr_assert(contains_line(report, "| cp_queue at capacity 1024, 1→1: at least as fast as GAsyncQueue bounded by 1024 tokens"
+    cr_assert(contains_line(report, "| cp_queue at capacity 1024, 1→1: at least as fast as unbounded GAsyncQueue"
                                     " | queue_throughput | met: 5e+06 against 4e+06 items/s |"), "%s", report);
-    cr_assert(contains_line(report, "| thread_vs_process | 2 | 1.20x | 1.20 of 2 | 1.95x | 1.62 |"),
+    cr_assert(contains_line(report, "| cp_queue at capacity 1024, 4→4: at least as fast as unbounded GAsyncQueue"
+                                    " | queue_throughput | **missed**: 3e+06 against 3.5e+06 items/s |"), "%s", report);
+    /* Memory rows have no "more workers than cores" mark: their 4 workers
+     * exist at once but do not run; the CPU-bound W=4 row does. */
+    cr_assert(strstr(report, "| 4\\* | 48.0 KiB") == NULL, "%s", report);
+    cr_assert(strstr(report, "| 4 | 48.0 KiB") != NULL, "%s", report);
+    cr_assert(strstr(report, "| 4\\* |") != NULL, "%s", report);
+    cr_assert(contains_line(report, "| thread_vs_process | 2 | 1.20x | 1.20 of 2 | 1.90x | 1.58 |"),
               "%s", report);
     cr_assert(strstr(out, "plots skipped") != NULL, "stdout: %s", out);
 
