@@ -241,6 +241,7 @@ cp_queue_put_timeout(CpQueue *q, gpointer item, double timeout)
     q->ring[(q->head + q->length) & (q->capacity - 1)] = item;
     q->length++;
     q->unfinished++;
+    cp_trace_instant("queue", "put");
     gboolean wake = q->getters_waiting > 0;
     unlock(q);
     if (wake)
@@ -286,6 +287,7 @@ cp_queue_get_timeout(CpQueue *q, gpointer *item, double timeout)
     *item = q->ring[q->head];
     q->head = (q->head + 1) & (q->capacity - 1);
     q->length--;
+    cp_trace_instant("queue", "get");
     gboolean wake = q->putters_waiting > 0;
     unlock(q);
     if (wake)

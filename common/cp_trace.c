@@ -296,6 +296,17 @@ cp_trace_span_(const char *cat, const char *name, double start)
 }
 
 void
+cp_trace_instant_(const char *cat, const char *name)
+{
+    Thread *t = self();
+    char escaped[NAME_SIZE * 6];
+
+    escape(escaped, sizeof escaped, name);
+    add_event(t, false, "{\"ph\":\"i\",\"s\":\"t\",\"cat\":\"%s\",\"name\":\"%s\",\"ts\":%.3f,"
+              "\"pid\":%d,\"tid\":%d}", cat, escaped, micros(now_seconds()), (int) own_pid, t->tid);
+}
+
+void
 cp_trace_locking_(const char *lock)
 {
     Thread *t = self();

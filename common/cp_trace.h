@@ -15,6 +15,7 @@
  *   sleep       each simulated wait (cp_sleep)
  *   task        each task a pool ran (cp_executor, cp_procpool)
  *   callback    the event loop running callbacks, between two polls
+ *   queue       each cp_queue put and get ("i": an instant, no duration)
  *
  * Times are microseconds since the trace was opened; the first event
  * records the time scale, so that a reader can show lesson seconds.
@@ -83,6 +84,10 @@ bool cp_trace_open(const char *path, const char *program, double time_scale);
 #define cp_trace_span(cat, name, start) \
     (cp_trace_on ? cp_trace_span_((cat), (name), (start)) : (void) 0)
 
+/* An instant event of category cat ("queue": "put", "get"). */
+#define cp_trace_instant(cat, name) \
+    (cp_trace_on ? cp_trace_instant_((cat), (name)) : (void) 0)
+
 /* The parent forked pid / reaped it: a child's row ends when it is reaped. */
 #define cp_trace_child_started(pid) (cp_trace_on ? cp_trace_child_started_(pid) : (void) 0)
 #define cp_trace_child_reaped(pid) (cp_trace_on ? cp_trace_child_reaped_(pid) : (void) 0)
@@ -96,6 +101,7 @@ void cp_trace_waiting_(const char *lock);
 void cp_trace_woken_(const char *lock, const char *cond);
 double cp_trace_now_(void);
 void cp_trace_span_(const char *cat, const char *name, double start);
+void cp_trace_instant_(const char *cat, const char *name);
 void cp_trace_child_started_(pid_t pid);
 void cp_trace_child_reaped_(pid_t pid);
 

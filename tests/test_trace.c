@@ -35,7 +35,8 @@ static const Traced traced[] = {
     { "pools/square_process_pool", NONE, 3, ARGS("task"), ARGS("Process-1", "Process-2") },
     { "processes/named_processes", NONE, 4, ARGS("sleep"),
       ARGS("Process-1", "Process-2", "Process-3") },
-    { "queues/producer_consumer", NONE, 1, ARGS("sleep", "queue_wait"), ARGS("main") },
+    { "queues/producer_consumer", NONE, 1, ARGS("sleep", "queue_wait", "queue"),
+      ARGS("producer", "consumer") },
     { "async/gather", NONE, 1, ARGS("sleep", "callback"), ARGS("main") },
     { "async/greet", NONE, 1, ARGS("sleep", "callback"), ARGS("main") },
     { "async/event_loop", NONE, 1, ARGS("sleep", "callback"), ARGS("main") },
@@ -328,6 +329,21 @@ has_event(JsonParser *parser, const char *cat, const char *name, int tid)
     return FALSE;
 }
 
+static guint
+count_events(JsonParser *parser, const char *cat, const char *name)
+{
+    JsonArray *events = json_node_get_array(json_parser_get_root(parser));
+    guint n = 0;
+
+    for (guint i = 0; i < json_array_get_length(events); i++) {
+        JsonObject *e = json_array_get_object_element(events, i);
+
+        n += g_strcmp0(member_string(e, "cat"), cat) == 0
+             && g_strcmp0(member_string(e, "name"), name) == 0;
+    }
+    return n;
+}
+
 /* The tid of the thread named `name`: threads are numbered in the order
  * they first record something, which the scheduler decides. */
 static gint64
@@ -438,6 +454,21 @@ Test(trace, a_long_trace_is_truncated_whole, .timeout = 60)
 
     cr_assert(has_event(parser, "meta", "truncated", 0));
     cr_assert_leq(json_array_get_length(events), 200000 + 100);
+    g_object_unref(parser);
+    remove_run(dir, path);
+}
+
+/* Each cp_queue put and get is an instant: the lesson's ten items, each
+ * put once and got once. */
+Test(trace, every_queue_put_and_get_is_recorded, .timeout = 30)
+{
+    const Traced t = { "queues/producer_consumer", NONE, 1, ARGS("queue"),
+                       ARGS("producer", "consumer") };
+    char *dir, *path = run_traced(&t, &dir);
+    JsonParser *parser = check_trace(path, &t);
+
+    cr_assert_eq(count_events(parser, "queue", "put"), 10);
+    cr_assert_eq(count_events(parser, "queue", "get"), 10);
     g_object_unref(parser);
     remove_run(dir, path);
 }
