@@ -235,9 +235,12 @@ main(int argc, char *argv[])
      * the wait-for graph is a deadlock for certain.  Without one the
      * threads may only be slow (a busy machine) or, with --trylock, both
      * backing off at once (a livelock): stuck means no transfer in 10
-     * looks in a row. */
+     * looks in a row, and for at least 2 real seconds, since a busy
+     * machine can leave a thread that holds a lock unscheduled for a
+     * moment, which a short watchdog would take for a livelock. */
     long seen = -1;
     int looks_without_progress = 0;
+    double progress_at = cp_time_now();   /* real seconds */
     lock(&state_lock, "state_lock");
     while (!(state[0].done && state[1].done)) {
         struct timespec deadline;
@@ -263,14 +266,16 @@ main(int argc, char *argv[])
             break;
         long now = state[0].transfers + state[1].transfers;
         looks_without_progress = now == seen ? looks_without_progress + 1 : 0;
-        if (deadlocked() || looks_without_progress >= 10) {
+        if (now != seen)
+            progress_at = cp_time_now();
+        if (deadlocked() || (looks_without_progress >= 10 && cp_time_since(progress_at) >= 2.0)) {
             if (deadlocked())
                 printf("Deadlock: thread 1 holds %s and waits for %s; "
                        "thread 2 holds %s and waits for %s\n",
                        account_name[state[0].holds], account_name[state[0].waits_for],
                        account_name[state[1].holds], account_name[state[1].waits_for]);
             else
-                printf("Stuck: no transfer in %g seconds\n", 10 * watchdog);
+                printf("Stuck: no transfer in %g seconds\n", cp_time_since_unscaled(progress_at));
             if (verbose)
                 printf("Transfers before it: %ld\n", now);
             /* The threads can never be joined: exit() ends them with us. */
