@@ -288,44 +288,40 @@ Test(timeline, svg_is_well_formed_with_a_rect_per_segment_and_renders, .timeout 
 
 /* ------------------------------------------------------------- bad input */
 
+/* The timeline on tests/data/<name> with option (or NULL) exits 2 and
+ * its one line says message. */
+static void
+assert_rejects(const char *option, const char *name, const char *message)
+{
+    CpRun *run = run_timeline(option, name);
+
+    cp_test_assert_usage_error(run, message);
+    cp_run_free(run);
+}
+
 Test(timeline, a_missing_file_is_a_usage_error, .timeout = 30)
 {
-    CpRun *run = run_timeline(NULL, "no-such-trace.json");
-
-    cp_test_assert_usage_error(run, "no-such-trace.json': No such file or directory");
-    cp_run_free(run);
+    assert_rejects(NULL, "no-such-trace.json", "no-such-trace.json': No such file or directory");
 }
 
 Test(timeline, a_file_that_is_not_json_is_a_usage_error, .timeout = 30)
 {
-    CpRun *run = run_timeline(NULL, "not_json.json");
-
-    cp_test_assert_usage_error(run, "not_json.json' is not JSON: line 1: ");
-    cp_run_free(run);
+    assert_rejects(NULL, "not_json.json", "not_json.json' is not JSON: line 1: ");
 }
 
 Test(timeline, a_json_object_is_not_a_trace, .timeout = 30)
 {
-    CpRun *run = run_timeline(NULL, "object.json");
-
-    cp_test_assert_usage_error(run, "is not a trace: a JSON object, not an array of events");
-    cp_run_free(run);
+    assert_rejects(NULL, "object.json", "is not a trace: a JSON object, not an array of events");
 }
 
 Test(timeline, an_empty_array_is_not_a_trace, .timeout = 30)
 {
-    CpRun *run = run_timeline(NULL, "empty.json");
-
-    cp_test_assert_usage_error(run, "is not a trace: an empty array");
-    cp_run_free(run);
+    assert_rejects(NULL, "empty.json", "is not a trace: an empty array");
 }
 
 Test(timeline, a_width_out_of_range_is_a_usage_error, .timeout = 30)
 {
-    CpRun *run = run_timeline("--width=5", "pool.json");
-
-    cp_test_assert_usage_error(run, "--width '5' is out of range (10..1000)");
-    cp_run_free(run);
+    assert_rejects("--width=5", "pool.json", "--width '5' is out of range (10..1000)");
 }
 
 Test(timeline, no_trace_is_a_usage_error, .timeout = 30)
