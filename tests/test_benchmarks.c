@@ -828,6 +828,8 @@ Test(perf_compare, tables, .timeout = 30)
     at = cp_test_find_line(run, "Tasks | Event loop", 0);
     cr_assert_eq(sscanf(run->lines[at + 1], "  100 | %lfs ±%lf", &median, &spread), 2,
                  "%s", run->lines[at + 1]);
+    cr_assert(g_str_has_prefix(run->lines[at + 2], "Peak resident set grew by "), "%s",
+              run->lines[at + 2]);
     /* The memory rows in KiB come after the lesson's rows in MB. */
     kib_header = cp_test_find_line(run, "Approach | Memory Usage (KiB) | Per worker (KiB)", 0);
     for (gsize a = 0; a < G_N_ELEMENTS(approaches); a++) {
@@ -864,7 +866,9 @@ Test(perf_compare, tables, .timeout = 30)
 }
 
 /* parse_csv() wants every figure > 0; a memory row may be 0 bytes (work
- * in sequence adds nothing), so those are checked here and the rest there. */
+ * in sequence adds nothing), and so may the growth of the peak resident
+ * set under a few loop tasks, so those are checked here and the rest
+ * there.  *memory_rows counts the memory section's rows. */
 static GPtrArray *
 parse_perf_csv(const CpRun *run, guint *memory_rows)
 {
@@ -875,14 +879,16 @@ parse_perf_csv(const CpRun *run, guint *memory_rows)
     for (guint i = 0; i < run->n_lines; i++) {
         char **f = g_strsplit(run->lines[i], ",", -1);
 
-        if (i > 0 && g_strv_length(f) == 11 && g_str_equal(f[1], "memory")) {
+        if (i > 0 && g_strv_length(f) == 11 &&
+            (g_str_equal(f[1], "memory") || g_str_equal(f[1], "io_scale_peak"))) {
             double value = csv_number(f[5], run->lines[i]), min = csv_number(f[7], run->lines[i]),
                    max = csv_number(f[8], run->lines[i]);
 
             cr_assert(value >= 0 && min <= value && value <= max && g_str_equal(f[6], "bytes") &&
                       f[9][0] == '\0', "memory row: %s", run->lines[i]);
             cr_assert_eq((int) csv_number(f[10], run->lines[i]), cores());
-            (*memory_rows)++;
+            if (g_str_equal(f[1], "memory"))
+                (*memory_rows)++;
         } else {
             g_ptr_array_add(kept, run->lines[i]);
         }
@@ -925,6 +931,37 @@ Test(perf_compare, csv, .timeout = 30)
         cr_assert_not_null(strstr(run->out, "\nperf_compare,memory,processes,4,private,"));
         cr_assert_not_null(strstr(run->out, "\nperf_compare,memory,event_loop,50,private,"));
     }
+    cr_assert_not_null(strstr(run->out, "\nperf_compare,io_scale_peak,event_loop,1,50,"),
+                       "no peak growth row: %s", run->out);
+    g_ptr_array_unref(rows);
+    cp_run_free(run);
+}
+
+/* --sections=io_scale, what `make bench-peers` runs: the waits' time and
+ * the growth of the peak resident set, nothing else. */
+Test(perf_compare, csv_sections_run_only_those, .timeout = 30)
+{
+    CpRun *run = cp_test_run(PERF, "--csv", "--sections=io_scale", "--size=1", "--repeat=1",
+                             "--time-scale=0.001", "--io-tasks=50", NULL);
+    guint memory_rows;
+    GPtrArray *rows = parse_perf_csv(run, &memory_rows);
+
+    cr_assert_eq(memory_rows, 0, "%s", run->out);
+    cr_assert_eq(rows->len, 1, "rows: %s", run->out);
+    cr_assert_str_eq(csv_row(rows, "io_scale", "event_loop", 1)[4], "50");
+    cr_assert_eq(run->n_lines, 3, "the header, io_scale, io_scale_peak: %s", run->out);
+    cr_assert(g_str_has_prefix(run->lines[2], "perf_compare,io_scale_peak,event_loop,1,50,"),
+              "%s", run->out);
+    cr_assert_not_null(strstr(run->lines[2], ",bytes,"), "%s", run->lines[2]);
+    g_ptr_array_unref(rows);
+    cp_run_free(run);
+
+    run = cp_test_run(PERF, "--csv", "--sections=cpu,io", "--size=1000", "--repeat=1",
+                      "--time-scale=0.001", "--max-workers=1", NULL);
+    rows = parse_perf_csv(run, &memory_rows);
+    cr_assert_eq(memory_rows, 0, "%s", run->out);
+    cr_assert_eq(rows->len, 8, "4 cpu and 4 io rows: %s", run->out);
+    cr_assert_null(strstr(run->out, ",io_scale"), "%s", run->out);
     g_ptr_array_unref(rows);
     cp_run_free(run);
 }
@@ -957,6 +994,14 @@ Test(perf_compare, rejects_bad_input, .timeout = 30)
 {
     CpRun *run = cp_test_run(PERF, "--io-tasks=-5", NULL);
     cp_test_assert_usage_error(run, "'-5'");
+    cp_run_free(run);
+
+    run = cp_test_run(PERF, "--csv", "--sections=io_scale,disk", "--size=1", NULL);
+    cp_test_assert_usage_error(run, "'disk'");
+    cp_run_free(run);
+
+    run = cp_test_run(PERF, "--sections=io", "--size=1", NULL);
+    cp_test_assert_usage_error(run, "--sections goes with --csv");
     cp_run_free(run);
 
     run = cp_test_run(PERF, "--io-tasks=lots", NULL);
