@@ -828,6 +828,8 @@ Test(perf_compare, tables, .timeout = 30)
     at = cp_test_find_line(run, "Tasks | Event loop", 0);
     cr_assert_eq(sscanf(run->lines[at + 1], "  100 | %lfs ±%lf", &median, &spread), 2,
                  "%s", run->lines[at + 1]);
+    cr_assert(g_str_has_prefix(run->lines[at + 2], "Peak resident set grew by "), "%s",
+              run->lines[at + 2]);
     /* The memory rows in KiB come after the lesson's rows in MB. */
     kib_header = cp_test_find_line(run, "Approach | Memory Usage (KiB) | Per worker (KiB)", 0);
     for (gsize a = 0; a < G_N_ELEMENTS(approaches); a++) {
@@ -864,7 +866,9 @@ Test(perf_compare, tables, .timeout = 30)
 }
 
 /* parse_csv() wants every figure > 0; a memory row may be 0 bytes (work
- * in sequence adds nothing), so those are checked here and the rest there. */
+ * in sequence adds nothing), and so may the growth of the peak resident
+ * set under a few loop tasks, so those are checked here and the rest
+ * there.  *memory_rows counts the memory section's rows. */
 static GPtrArray *
 parse_perf_csv(const CpRun *run, guint *memory_rows)
 {
@@ -875,14 +879,16 @@ parse_perf_csv(const CpRun *run, guint *memory_rows)
     for (guint i = 0; i < run->n_lines; i++) {
         char **f = g_strsplit(run->lines[i], ",", -1);
 
-        if (i > 0 && g_strv_length(f) == 11 && g_str_equal(f[1], "memory")) {
+        if (i > 0 && g_strv_length(f) == 11 &&
+            (g_str_equal(f[1], "memory") || g_str_equal(f[1], "io_scale_peak"))) {
             double value = csv_number(f[5], run->lines[i]), min = csv_number(f[7], run->lines[i]),
                    max = csv_number(f[8], run->lines[i]);
 
             cr_assert(value >= 0 && min <= value && value <= max && g_str_equal(f[6], "bytes") &&
                       f[9][0] == '\0', "memory row: %s", run->lines[i]);
             cr_assert_eq((int) csv_number(f[10], run->lines[i]), cores());
-            (*memory_rows)++;
+            if (g_str_equal(f[1], "memory"))
+                (*memory_rows)++;
         } else {
             g_ptr_array_add(kept, run->lines[i]);
         }
@@ -925,6 +931,37 @@ Test(perf_compare, csv, .timeout = 30)
         cr_assert_not_null(strstr(run->out, "\nperf_compare,memory,processes,4,private,"));
         cr_assert_not_null(strstr(run->out, "\nperf_compare,memory,event_loop,50,private,"));
     }
+    cr_assert_not_null(strstr(run->out, "\nperf_compare,io_scale_peak,event_loop,1,50,"),
+                       "no peak growth row: %s", run->out);
+    g_ptr_array_unref(rows);
+    cp_run_free(run);
+}
+
+/* --sections=io_scale, what `make bench-peers` runs: the waits' time and
+ * the growth of the peak resident set, nothing else. */
+Test(perf_compare, csv_sections_run_only_those, .timeout = 30)
+{
+    CpRun *run = cp_test_run(PERF, "--csv", "--sections=io_scale", "--size=1", "--repeat=1",
+                             "--time-scale=0.001", "--io-tasks=50", NULL);
+    guint memory_rows;
+    GPtrArray *rows = parse_perf_csv(run, &memory_rows);
+
+    cr_assert_eq(memory_rows, 0, "%s", run->out);
+    cr_assert_eq(rows->len, 1, "rows: %s", run->out);
+    cr_assert_str_eq(csv_row(rows, "io_scale", "event_loop", 1)[4], "50");
+    cr_assert_eq(run->n_lines, 3, "the header, io_scale, io_scale_peak: %s", run->out);
+    cr_assert(g_str_has_prefix(run->lines[2], "perf_compare,io_scale_peak,event_loop,1,50,"),
+              "%s", run->out);
+    cr_assert_not_null(strstr(run->lines[2], ",bytes,"), "%s", run->lines[2]);
+    g_ptr_array_unref(rows);
+    cp_run_free(run);
+
+    run = cp_test_run(PERF, "--csv", "--sections=cpu,io", "--size=1000", "--repeat=1",
+                      "--time-scale=0.001", "--max-workers=1", NULL);
+    rows = parse_perf_csv(run, &memory_rows);
+    cr_assert_eq(memory_rows, 0, "%s", run->out);
+    cr_assert_eq(rows->len, 8, "4 cpu and 4 io rows: %s", run->out);
+    cr_assert_null(strstr(run->out, ",io_scale"), "%s", run->out);
     g_ptr_array_unref(rows);
     cp_run_free(run);
 }
@@ -957,6 +994,14 @@ Test(perf_compare, rejects_bad_input, .timeout = 30)
 {
     CpRun *run = cp_test_run(PERF, "--io-tasks=-5", NULL);
     cp_test_assert_usage_error(run, "'-5'");
+    cp_run_free(run);
+
+    run = cp_test_run(PERF, "--csv", "--sections=io_scale,disk", "--size=1", NULL);
+    cp_test_assert_usage_error(run, "'disk'");
+    cp_run_free(run);
+
+    run = cp_test_run(PERF, "--sections=io", "--size=1", NULL);
+    cp_test_assert_usage_error(run, "--sections goes with --csv");
     cp_run_free(run);
 
     run = cp_test_run(PERF, "--io-tasks=lots", NULL);
@@ -1275,6 +1320,7 @@ contains_line(const char *text, const char *line)
     return found;
 }
 
+/* Remove dir and everything under it. */
 static void
 remove_dir(const char *dir)
 {
@@ -1285,7 +1331,10 @@ remove_dir(const char *dir)
     while ((name = g_dir_read_name(d)) != NULL) {
         char *path = g_build_filename(dir, name, NULL);
 
-        cr_assert_eq(g_remove(path), 0, "cannot remove %s", path);
+        if (g_file_test(path, G_FILE_TEST_IS_DIR) && !g_file_test(path, G_FILE_TEST_IS_SYMLINK))
+            remove_dir(path);
+        else
+            cr_assert_eq(g_remove(path), 0, "cannot remove %s", path);
         g_free(path);
     }
     g_dir_close(d);
@@ -1346,6 +1395,9 @@ Test(make_bench, report_checks_the_targets, .timeout = 30)
     cr_assert(contains_line(report, "| thread_vs_process | 2 | 1.20x | 1.20 of 2 | 1.90x | 1.58 |"),
               "%s", report);
     cr_assert(strstr(out, "plots skipped") != NULL, "stdout: %s", out);
+    /* No bench-python or bench-peers results here: no pointer to them. */
+    cr_assert_null(strstr(report, "python/compare.md"), "%s", report);
+    cr_assert_null(strstr(report, "peers/peers.md"), "%s", report);
 
     g_free(report);
     g_free(path);
@@ -1366,6 +1418,146 @@ Test(make_bench, report_rejects_bad_csv, .timeout = 30)
     cr_assert_eq(run_report(dir, &out, &err), 1, "stdout: %s\nstderr: %s", out, err);
     cr_assert_not_null(strstr(err, "bench: gil_demo: bad CSV in"), "stderr: %s", err);
     cr_assert_not_null(strstr(err, "value, min or max is not a number"), "stderr: %s", err);
+    g_free(out);
+    g_free(err);
+    remove_dir(dir);
+    g_free(dir);
+}
+
+/* Where `make bench-python` and `make bench-peers` wrote their tables
+ * beside the report, the report points to them. */
+Test(make_bench, report_links_the_python_and_peers_tables, .timeout = 30)
+{
+    char *dir = g_dir_make_tmp("conpar-report-XXXXXX", NULL);
+    char *out = NULL, *err = NULL, *path, *report = NULL;
+
+    cr_assert_not_null(dir);
+    write_csv(dir, "gil_demo", "gil_demo,gil,sequential,1,1000,0.5,s,0.49,0.51,1,2\n");
+    path = g_build_filename(dir, "python", NULL);
+    cr_assert_eq(g_mkdir(path, 0700), 0);
+    g_free(path);
+    path = g_build_filename(dir, "python", "compare.md", NULL);
+    cr_assert(g_file_set_contents(path, "| table |\n", -1, NULL));
+    g_free(path);
+    path = g_build_filename(dir, "peers", NULL);
+    cr_assert_eq(g_mkdir(path, 0700), 0);
+    g_free(path);
+    path = g_build_filename(dir, "peers", "peers.md", NULL);
+    cr_assert(g_file_set_contents(path, "| table |\n", -1, NULL));
+    g_free(path);
+
+    cr_assert_eq(run_report(dir, &out, &err), 0, "stdout: %s\nstderr: %s", out, err);
+    path = g_build_filename(dir, "report.md", NULL);
+    cr_assert(g_file_get_contents(path, &report, NULL, NULL), "no report.md");
+    cr_assert(contains_line(report, "Python side by side: see python/compare.md (make bench-python)."),
+              "%s", report);
+    cr_assert(contains_line(report,
+                            "Other runtimes beside conpar: see peers/peers.md (make bench-peers)."),
+              "%s", report);
+    g_free(report);
+    g_free(path);
+    g_free(out);
+    g_free(err);
+    remove_dir(dir);
+    g_free(dir);
+}
+
+/* ------------------------------------------- make bench-peers (the script) */
+
+/* bench-peers.sh in its small mode (1000 waits of 0.01 s, 1000 tasks), run
+ * in a fresh directory: the table has a row for conpar and for each peer
+ * found, each with a time above zero, and the waits' bytes per task.
+ * Without python3 it says there is nothing to compare and succeeds. */
+Test(bench_peers, small_mode_tables_every_runtime, .timeout = 60)
+{
+    const char *srcdir = g_getenv("CONPAR_SRCDIR");
+    const char *builddir = g_getenv("CONPAR_BUILDDIR");
+    const char *python = g_getenv("PYTHON3");
+    char *dir = g_dir_make_tmp("conpar-peers-XXXXXX", NULL);
+    char *script, *out = NULL, *err = NULL, *path, *csv = NULL, *table = NULL, **env;
+    char *node = g_find_program_in_path("node");
+    const char *rows[][2] = {
+        { "waits", "conpar" }, { "waits", "asyncio" }, { "waits", "Node" },
+        { "tasks", "conpar" }, { "tasks", "multiprocessing" },
+    };
+    GError *error = NULL;
+    int status;
+
+    cr_assert_not_null(srcdir, "CONPAR_SRCDIR is not set (make check sets it)");
+    cr_assert_not_null(dir);
+    script = g_build_filename(srcdir, "examples", "bench", "bench-peers.sh", NULL);
+    {
+        const char *argv[] = { "/bin/sh", script, srcdir, builddir ? builddir : ".", NULL };
+
+        env = g_environ_setenv(g_get_environ(), "CONPAR_BENCH_PEERS_SMALL", "1", TRUE);
+        env = g_environ_setenv(env, "CONPAR_TIME_SCALE", "0.01", TRUE);
+        env = g_environ_unsetenv(env, "CONPAR_BENCH_PEERS_WAITS");
+        env = g_environ_unsetenv(env, "CONPAR_BENCH_PEERS_TASKS");
+        env = g_environ_unsetenv(env, "NODE");
+        cr_assert(g_spawn_sync(dir, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, &err,
+                               &status, &error),
+                  "spawn: %s", error ? error->message : "?");
+    }
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x\nstdout: %s\nstderr: %s",
+              status, out, err);
+    if (python == NULL || *python == '\0') {
+        cr_assert_not_null(strstr(out, "bench-peers: python3 not found: no peers to run beside conpar"),
+                           "stdout: %s", out);
+        goto done;
+    }
+
+    path = g_build_filename(dir, "bench-results", "peers", "peers.csv", NULL);
+    cr_assert(g_file_get_contents(path, &csv, NULL, NULL), "no peers.csv; stdout: %s", out);
+    g_free(path);
+    path = g_build_filename(dir, "bench-results", "peers", "peers.md", NULL);
+    cr_assert(g_file_get_contents(path, &table, NULL, NULL), "no peers.md; stdout: %s", out);
+    g_free(path);
+    cr_assert(g_str_has_prefix(csv, "workload,runtime,version,tasks,seconds,bytes_per_task\n"),
+              "%s", csv);
+    cr_assert_not_null(strstr(table, "\n| Workload "), "%s", table);
+    for (gsize r = 0; r < G_N_ELEMENTS(rows); r++) {
+        gboolean want = !g_str_equal(rows[r][1], "Node") || node != NULL;
+        char *prefix = g_strdup_printf("\n%s,%s,", rows[r][0], rows[r][1]);
+        const char *at = strstr(csv, prefix);
+        char *cell = g_strdup_printf("| 1000 %s", g_str_equal(rows[r][0], "waits")
+                                     ? "waits of 0.01 s" : "tiny tasks, 2 processes");
+        char *runtime = g_strdup_printf("| %s (", rows[r][1]);
+
+        if (!want) {
+            cr_assert_null(at, "a Node row without node: %s", csv);
+            cr_assert_not_null(strstr(table, "No Node row: node was not found."), "%s", table);
+        } else {
+            char *line, **f;
+
+            cr_assert_not_null(at, "no row %s: %s", prefix + 1, csv);
+            line = g_strndup(at + 1, strcspn(at + 1, "\n"));
+            f = g_strsplit(line, ",", -1);
+            cr_assert_eq(g_strv_length(f), 6, "%s", line);
+            cr_assert_str_eq(f[3], "1000", "%s", line);
+            cr_assert_gt(csv_number(f[4], line), 0, "%s", line);
+            if (g_str_equal(rows[r][0], "waits"))
+                cr_assert_geq(csv_number(f[5], line), 0, "%s", line);
+            else
+                cr_assert_str_empty(f[5], "%s", line);
+            g_strfreev(f);
+            g_free(line);
+            /* and a row of the table, the workload first, then the runtime */
+            at = strstr(table, cell);
+            while (at != NULL && strncmp(at + strcspn(at + 1, "|") + 1, runtime, strlen(runtime)) != 0)
+                at = strstr(at + 1, cell);
+            cr_assert_not_null(at, "no table row %s %s: %s", cell, runtime, table);
+        }
+        g_free(runtime);
+        g_free(cell);
+        g_free(prefix);
+    }
+    cr_assert_not_null(strstr(table, "| 1000 waits of 0.01 s "), "%s", table);
+done:
+    g_free(csv);
+    g_free(table);
+    g_free(node);
+    g_strfreev(env);
+    g_free(script);
     g_free(out);
     g_free(err);
     remove_dir(dir);

@@ -499,6 +499,31 @@ Test(square_process_pool, lesson_004_verbose_times_the_overlap, .timeout = 20)
     cp_run_free(run);
 }
 
+/* 000 and 002 with -v: the lesson's lines, then how long the pool took in
+ * real seconds (no waits to scale), what `make bench-peers` reads. */
+Test(square_process_pool, verbose_times_the_map, .timeout = 20)
+{
+    CpRun *run = cp_test_run("pools/square_process_pool", "-v", "-w", "2", "3", "4", NULL);
+    double took = -1;
+    int count = 0, workers = 0;
+
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, 2, "%s", run->out);
+    cr_assert_str_eq(run->lines[0], "Squared numbers: [9, 16]");
+    cr_assert_eq(sscanf(run->lines[1], "Map took %lf seconds: %d squares in %d processes", &took,
+                        &count, &workers), 3, "%s", run->lines[1]);
+    cr_assert(took > 0 && took < 10, "%s", run->lines[1]);
+    cr_assert(count == 2 && workers == 2, "%s", run->lines[1]);
+    cp_run_free(run);
+
+    run = cp_test_run("pools/square_process_pool", "--lesson=002", "-v", NULL);
+    cp_test_assert_ok(run);
+    cr_assert_eq(run->n_lines, 3, "%s", run->out);
+    cr_assert(g_str_has_prefix(run->lines[2], "Map took "), "%s", run->out);
+    cr_assert_not_null(strstr(run->lines[2], " seconds: 10 squares in 4 processes"), "%s", run->out);
+    cp_run_free(run);
+}
+
 Test(square_process_pool, inputs_replace_the_lessons, .timeout = 20)
 {
     const char *const lines[] = {

@@ -3,26 +3,42 @@
 # bench-python.sh: the same workloads in C and in Python, side by side.
 #
 # Usage (what `make bench-python` runs, from the build directory):
-#     PYTHON3=/usr/bin/python3 sh bench-python.sh SRCDIR BUILDDIR
+#     PYTHON3=/usr/bin/python3 CC=gcc CFLAGS='-g -O2' sh bench-python.sh SRCDIR BUILDDIR
 #
-# Runs the C benchmark perf_compare and python/workloads.py with the same
-# sizes, given explicitly to both, and prints one table: for each workload
-# (CPU-bound, I/O-bound, many waits on an event loop), approach and number
-# of workers W, the C time, the Python time, Python/C, and each side's
-# speedup over its own sequential run.  Look for the Python threads'
-# CPU-bound speedup staying near 1.0x (the Global Interpreter Lock) where
-# C's threads go as fast as its processes, and for Python/C on the
-# sequential rows: the cost of interpreting the loop.
+# Runs the C benchmark perf_compare and python/workloads.py and prints one
+# table: for each workload (CPU-bound, I/O-bound, many waits on an event
+# loop), approach and number of workers W, the C figure, the Python
+# figure, Python/C, and each side's speedup over its own sequential run.
+#
+# Each side's CPU-bound n is sized so that its own sequential run takes
+# about half a second: perf_compare calibrates itself (it doubles n from
+# 10^6 until a run takes 50 ms, then scales n by the fastest of three
+# runs), and workloads.py --calibrate does the same in Python.  The two
+# n then differ some hundredfold, so the CPU-bound rows quote the cost per
+# element, nanoseconds per i*i step (time / n), and Python/C is the ratio
+# of those costs, not of the times.  A run of milliseconds measures the
+# clock and the start-up more than the loop: any time under 50 ms is
+# marked with a dagger in the table.  The I/O rows wait the same simulated
+# time on both sides and keep times and their ratio.
+#
+# Look for the Python threads' CPU-bound speedup staying near 1.0x (the
+# Global Interpreter Lock) where C's threads go as fast as its processes,
+# and for Python/C on the sequential row: the cost of interpreting the
+# loop, per step.  The table's heading names the interpreter and its
+# version (platform.python_implementation(), python_version()) and the C
+# compiler (CC --version, and CFLAGS, as the Makefile passes them).
 #
 # The sizes (environment variables, defaults in brackets):
-#     CONPAR_BENCH_SIZE         n of the CPU-bound sum   [10000000: about
-#                               half a second of Python, milliseconds of C]
+#     CONPAR_BENCH_SIZE         one n for both sides, no calibration
+#                               [unset: each side about 0.5 s]
 #     CONPAR_BENCH_REPEAT       measured runs per figure [3]
 #     CONPAR_BENCH_MAX_WORKERS  largest W                [8]
 #     CONPAR_BENCH_IO_TASKS     waits on the event loop  [100000]
 #     CONPAR_TIME_SCALE         seconds per simulated wait [0.1]
-# The CSV of both sides and the table go to bench-results/python/.  With
-# the defaults it takes about a minute, most of it Python's CPU-bound runs.
+# The CSV of both sides and the table (compare.md) go to
+# bench-results/python/.  With the defaults it takes a few minutes, most
+# of it the CPU-bound runs: 4 approaches x 4 worker counts x 4 runs of
+# about half a second, on each side.
 
 set -eu
 
@@ -43,12 +59,12 @@ if ! "$python" -c 'import sys; sys.exit(sys.version_info < (3, 7))' 2>/dev/null;
     exit 0
 fi
 
-size=${CONPAR_BENCH_SIZE:-10000000}
+size=${CONPAR_BENCH_SIZE:-}
 repeat=${CONPAR_BENCH_REPEAT:-3}
 max_workers=${CONPAR_BENCH_MAX_WORKERS:-8}
 io_tasks=${CONPAR_BENCH_IO_TASKS:-100000}
 time_scale=${CONPAR_TIME_SCALE:-0.1}
-for pair in "CONPAR_BENCH_SIZE=$size" "CONPAR_BENCH_REPEAT=$repeat" \
+for pair in "CONPAR_BENCH_SIZE=${size:-1}" "CONPAR_BENCH_REPEAT=$repeat" \
     "CONPAR_BENCH_MAX_WORKERS=$max_workers" "CONPAR_BENCH_IO_TASKS=$io_tasks"; do
     case ${pair#*=} in
     '' | *[!0-9]* | 0)
@@ -64,11 +80,38 @@ case $time_scale in
     ;;
 esac
 
+# What ran: the interpreter and the compiler, for the table's heading.
+python_name=$("$python" -c 'import platform; print(platform.python_implementation(), platform.python_version())')
+cc_name=
+if [ -n "${CC:-}" ]; then
+    # shellcheck disable=SC2086  # CC may be "gcc -std=gnu11": split on purpose
+    cc_name=$($CC --version 2>/dev/null | sed -n 1p) || cc_name=
+    cc_name="${cc_name:-$CC}${CFLAGS:+, CFLAGS $CFLAGS}"
+fi
+
 header="benchmark,section,approach,workers,param,value,unit,min,max,speedup,cores"
-options="--size=$size --repeat=$repeat --max-workers=$max_workers --io-tasks=$io_tasks --time-scale=$time_scale"
+options="--repeat=$repeat --max-workers=$max_workers --io-tasks=$io_tasks --time-scale=$time_scale"
+workloads=$srcdir/examples/bench/python/workloads.py
 out=bench-results/python
 mkdir -p "$out"
 rm -f "$out/c.csv" "$out/python.csv" "$out/compare.md"
+
+# Each side's n: CONPAR_BENCH_SIZE for both, or each calibrated to its own
+# half second (perf_compare calibrates itself when given no --size).
+if [ -n "$size" ]; then
+    c_size="--size=$size"
+    py_size=$size
+    sized="one n for both, from CONPAR_BENCH_SIZE"
+    echo "bench-python: CONPAR_BENCH_SIZE=$size: one n for both sides, no calibration"
+else
+    c_size=
+    echo "bench-python: calibrating Python's n (about 0.5 s of sequential work)"
+    if ! py_size=$("$python" "$workloads" --calibrate); then
+        echo "bench-python: workloads.py --calibrate failed" >&2
+        exit 1
+    fi
+    sized="each side's n calibrated to about 0.5 s of sequential work"
+fi
 
 # run LABEL FILE COMMAND...: run one side into FILE, check its CSV header.
 run() {
@@ -90,14 +133,17 @@ run() {
 }
 
 # shellcheck disable=SC2086  # $options is a list of options, split on purpose
-run C "$out/c.csv" "$builddir/examples/bench/perf_compare" --csv $options
+run C "$out/c.csv" "$builddir/examples/bench/perf_compare" --csv $c_size $options
 # shellcheck disable=SC2086
-run Python "$out/python.csv" "$python" "$srcdir/examples/bench/python/workloads.py" --csv $options
+run Python "$out/python.csv" "$python" "$workloads" --csv --size="$py_size" $options
 
 # One line per C figure of the three shared sections, joined with the
 # Python figure of the same section, approach, W (the io_scale rows by
-# task count alone), then what to read in it.
-awk -F, -v n="$size" -v scale="$time_scale" '
+# task count alone), then what to read in it.  The CPU-bound cells are
+# nanoseconds per step (time / n, each side's own n); a time under 50 ms
+# is marked.  Widths are counted by hand, the dagger as one character
+# (mawk counts bytes).
+awk -F, -v scale="$time_scale" -v sized="$sized" -v py_name="$python_name" -v cc_name="$cc_name" '
     function abs(x) { return x < 0 ? -x : x }
     function num(x,    m) {
         m = abs(x)
@@ -112,71 +158,104 @@ awk -F, -v n="$size" -v scale="$time_scale" '
         if (m >= 1e-3) return num(x * 1e3) " ms"
         return num(x * 1e6) " us"
     }
+    function short(x) { return x > 0 && x < 0.05 ? " \342\200\240" : "" }   # a dagger
+    function cell(section, t, n) {
+        if (section == "cpu") return num(t / n * 1e9) " ns" short(t)
+        return secs(t) short(t)
+    }
+    function ratio(q) { return sprintf(q < 10 ? "%.1fx" : "%.0fx", q) }
+    function width(s) { gsub(/\342\200\240/, "x", s); return length(s) }
+    function pad(s, w, right,    p) {
+        p = sprintf("%" (w - width(s)) "s", "")
+        return right ? p s : s p
+    }
     function key(s, a, w, p) { return s == "io_scale" ? s SUBSEP a SUBSEP p : s SUBSEP a SUBSEP w }
     function speed(x) { return x == "" ? "" : sprintf("%.2fx", x) }
     FNR == 1 { file++; next }
-    file == 1 { k = key($2, $3, $4, $5); pv[k] = $6; ps[k] = $10; next }
+    file == 1 {
+        k = key($2, $3, $4, $5); pv[k] = $6; ps[k] = $10
+        if ($2 == "cpu") pn = $5
+        next
+    }
     $2 != "cpu" && $2 != "io" && $2 != "io_scale" { next }
     {
         k = key($2, $3, $4, $5)
         cores = $11
-        what = $2 == "cpu" ? "CPU-bound" : $2 == "io" ? "I/O-bound" : "Many waits, event loop"
+        if ($2 == "cpu") cn = $5
+        what = $2 == "cpu" ? "CPU-bound, per step" : $2 == "io" ? "I/O-bound" : "Many waits, event loop"
         w = $2 == "io_scale" ? $5 " tasks" : $4 ($4 + 0 > $11 + 0 ? "*" : "")
         if ($2 != "io_scale" && $4 + 0 > $11 + 0) starred = 1
         nr++
         r_what[nr] = what; r_appr[nr] = $3; r_w[nr] = w
-        r_c[nr] = secs($6); r_csp[nr] = speed($10)
+        r_c[nr] = cell($2, $6, $5); r_csp[nr] = speed($10)
+        if ($6 > 0 && $6 < 0.05) flagged = 1
+        r_sec[nr] = $2; r_k[nr] = k; r_cv[nr] = $6
+        r_py[nr] = "-"; r_psp[nr] = ""; r_ratio[nr] = ""
         if (k in pv) {
-            r_py[nr] = secs(pv[k]); r_psp[nr] = speed(ps[k])
-            r_ratio[nr] = $6 > 0 ? sprintf(pv[k] / $6 < 10 ? "%.1fx" : "%.0fx", pv[k] / $6) : ""
-            if ($2 == "io" && $3 != "sequential" && $6 > 0) {
-                q = pv[k] / $6
-                if (io_lo == "" || q < io_lo) io_lo = q
-                if (io_hi == "" || q > io_hi) io_hi = q
-            }
-        } else {
-            r_py[nr] = "-"; r_psp[nr] = ""; r_ratio[nr] = ""
-        }
-        # for the summary: one W to compare threads at, the largest <= cores
-        if ($2 == "cpu" && $4 + 0 <= $11 + 0 && (k in pv)) {
-            if ($3 == "sequential" && $4 == 1) interp = pv[k] / $6
-            if ($3 == "threads" && $4 + 0 >= gw) { gw = $4 + 0; cth = $10; pth = ps[k] }
-            if ($3 == "processes") { cpr[$4 + 0] = $10; ppr[$4 + 0] = ps[k] }
+            r_psp[nr] = speed(ps[k])
+            if (pv[k] > 0 && pv[k] < 0.05) flagged = 1
         }
     }
     END {
         if (nr == 0) exit 1
+        # The Python cells and ratios: per step on the CPU-bound rows.
+        for (i = 1; i <= nr; i++) {
+            k = r_k[i]
+            if (!(k in pv)) continue
+            cpu = r_sec[i] == "cpu"
+            r_py[i] = cell(r_sec[i], pv[k], pn)
+            q = ""
+            if (r_cv[i] > 0 && (!cpu || (pn > 0 && cn > 0)))
+                q = cpu ? (pv[k] / pn) / (r_cv[i] / cn) : pv[k] / r_cv[i]
+            if (q != "") r_ratio[i] = ratio(q)
+            split(k, part, SUBSEP)
+            if (r_sec[i] == "io" && part[2] != "sequential" && q != "") {
+                if (io_lo == "" || q < io_lo) io_lo = q
+                if (io_hi == "" || q > io_hi) io_hi = q
+            }
+            # for the summary: one W to compare threads at, the largest <= cores
+            if (cpu && part[3] + 0 <= cores + 0) {
+                if (part[2] == "sequential" && part[3] == 1) { interp = q; c_ns = r_cv[i] / cn * 1e9; p_ns = pv[k] / pn * 1e9 }
+                if (part[2] == "threads" && part[3] + 0 >= gw) { gw = part[3] + 0; cth = r_csp[i]; pth = r_psp[i] }
+                if (part[2] == "processes") { cpr[part[3] + 0] = r_csp[i]; ppr[part[3] + 0] = r_psp[i] }
+            }
+        }
         h[1] = "Workload"; h[2] = "Approach"; h[3] = "W"; h[4] = "C"; h[5] = "Python"
         h[6] = "Python/C"; h[7] = "C speedup"; h[8] = "Python speedup"
         for (i = 1; i <= nr; i++) {
-            cell[i, 1] = r_what[i]; cell[i, 2] = r_appr[i]; cell[i, 3] = r_w[i]; cell[i, 4] = r_c[i]
-            cell[i, 5] = r_py[i]; cell[i, 6] = r_ratio[i]; cell[i, 7] = r_csp[i]; cell[i, 8] = r_psp[i]
+            c[i, 1] = r_what[i]; c[i, 2] = r_appr[i]; c[i, 3] = r_w[i]; c[i, 4] = r_c[i]
+            c[i, 5] = r_py[i]; c[i, 6] = r_ratio[i]; c[i, 7] = r_csp[i]; c[i, 8] = r_psp[i]
         }
         for (j = 1; j <= 8; j++) {
-            wd[j] = length(h[j])
-            for (i = 1; i <= nr; i++) if (length(cell[i, j]) > wd[j]) wd[j] = length(cell[i, j])
+            wd[j] = width(h[j])
+            for (i = 1; i <= nr; i++) if (width(c[i, j]) > wd[j]) wd[j] = width(c[i, j])
         }
-        printf "\nC (perf_compare) and Python (workloads.py), n = %d, one wait = %s s, %s cores:\n\n", n, scale, cores
+        printf "\nC (perf_compare, n = %s) and Python (workloads.py, n = %s), %s;\n", cn, pn, sized
+        printf "one wait = %s s, %s cores.\n", scale, cores
+        printf "Python: %s.  C: %s.\n\n", py_name, cc_name == "" ? "compiler not given (CC)" : cc_name
         line = "|"; rule = "|"
         for (j = 1; j <= 8; j++) {
-            fmt[j] = j <= 3 ? " %-" wd[j] "s |" : " %" wd[j] "s |"
-            line = line sprintf(fmt[j], h[j])
+            line = line " " pad(h[j], wd[j], j > 3) " |"
             rule = rule sprintf("%" (wd[j] + 1) "s", "") (j <= 3 ? "-|" : ":|")
         }
         gsub(/ /, "-", rule)
         print line; print rule
         for (i = 1; i <= nr; i++) {
             line = "|"
-            for (j = 1; j <= 8; j++) line = line sprintf(fmt[j], cell[i, j])
+            for (j = 1; j <= 8; j++) line = line " " pad(c[i, j], wd[j], j > 3) " |"
             print line
         }
         print ""
+        print "CPU-bound: C and Python are nanoseconds per i*i step (time / n, each side its own n),"
+        print "     Python/C the ratio of those costs.  The other rows are times."
+        if (flagged) print "\342\200\240 under 50 ms: too short to trust (the clock and the start-up, more than the work)."
         if (starred) print "W*: more workers than cores."
-        if (interp) printf "Interpreter: the sequential CPU-bound sum takes %.0f times as long in Python as in C.\n", interp
+        if (interp != "")
+            printf "Interpreter: a step of the sequential CPU-bound sum costs %.1f ns in Python, %.2f ns in C: %.0f times as much.\n", p_ns, c_ns, interp
         if (gw) {
-            printf "GIL: with %d threads, C runs the CPU-bound sum %.2fx as fast as in sequence, Python %.2fx;\n", gw, cth, pth
+            printf "GIL: with %d threads, C runs the CPU-bound sum %s as fast as in sequence, Python %s;\n", gw, cth, pth
             if (gw in cpr)
-                printf "     with %d processes (one interpreter, one GIL each) Python reaches %.2fx (C %.2fx).\n", gw, ppr[gw], cpr[gw]
+                printf "     with %d processes (one interpreter, one GIL each) Python reaches %s (C %s).\n", gw, ppr[gw], cpr[gw]
         }
         if (io_lo != "")
             printf "I/O-bound: the waits overlap in both; Python/C goes from %.1fx to %.1fx, the cost of\n" \

@@ -11,7 +11,9 @@
 #     NAME.csv     that benchmark's CSV, as it printed it
 #     all.csv      every benchmark's rows under one header
 #     report.md    the machine, the targets checked against the
-#                  figures, and one table per benchmark and section
+#                  figures, and one table per benchmark and section; it
+#                  points to python/compare.md and peers/peers.md when
+#                  `make bench-python` and `make bench-peers` wrote them
 #     speedup.svg  CPU-bound speedup against workers  } with gnuplot
 #     queue.svg    queue throughput by capacity       } (plots.gp)
 # The report is built from the CSV alone, so it can be rebuilt by hand.
@@ -493,6 +495,7 @@ tables() {
             aname["thread"] = "Thread"; aname["process"] = "Process"
             aname["executor"] = "Executor"; aname["procpool"] = "Process pool"
             sname["cpu"] = "CPU-bound"; sname["io"] = "I/O-bound"; sname["io_scale"] = "Event loop at scale"
+            sname["io_scale_peak"] = "Event loop at scale: growth of the peak resident set"
             sname["memory"] = "Memory added"; sname["gil"] = "CPU-bound, with and without a global lock"
             sname["queue"] = "Queue throughput, items per second"; sname["spawn"] = "Start-up cost"
             about["concurrency_vs_parallelism"] = "Lesson 002 §1: simulated I/O waits and the CPU-bound sum, " \
@@ -544,7 +547,7 @@ tables() {
                     printf "### %s (`%s`)%s\n\n", (s in sname) ? sname[s] : s, s, given
                     if (s == "queue") label = "Producers×consumers@capacity"
                     else if (by == "w") label = "Workers"
-                    else if (s == "io_scale") label = "Concurrent tasks"
+                    else if (s == "io_scale" || s == "io_scale_peak") label = "Concurrent tasks"
                     else if (by == "p") label = "Case"
                     else label = "Workers, case"
                     printf "| %s |", label
@@ -604,6 +607,12 @@ model=$(cpu_model)
     echo "± half their spread, (max − min) / 2. The speedup in parentheses is"
     echo "the sequential median divided by this median, both from the same run."
     echo "The raw figures are in \`all.csv\`, one CSV file per benchmark beside it."
+    if [ -f "$out/python/compare.md" ]; then
+        echo "Python side by side: see python/compare.md (make bench-python)."
+    fi
+    if [ -f "$out/peers/peers.md" ]; then
+        echo "Other runtimes beside conpar: see peers/peers.md (make bench-peers)."
+    fi
     echo
     if [ -n "$failed" ]; then
         printf '**Not in this report** (failed, or printed bad CSV):'

@@ -20,7 +20,7 @@
  *
  * Usage:   perf_compare [-v] [--io-tasks=N] [--max-workers=N] [--repeat=N]
  *                       [--size=N] [--time-scale=F]
- *          perf_compare --csv [the same options]
+ *          perf_compare --csv [--sections=LIST] [the same options]
  *
  * -v adds what C measures beyond the lesson's lines: the cores, how each
  * figure is taken, n, the time scale, a "±" half spread and a speedup in
@@ -28,7 +28,10 @@
  * footnote, the event loop at scale (below), the memory in KiB with
  * what it is made of, and after each scalability line what this run
  * measured.  --csv prints every figure in the shared CSV format (real
- * seconds, bytes) that `make bench` reads, instead of the lesson's lines.
+ * seconds, bytes) that `make bench` reads, instead of the lesson's lines;
+ * --sections=LIST (of cpu,io,memory,io_scale; default all) then runs only
+ * those, as python/workloads.py's --sections does: `make bench-peers`
+ * runs io_scale alone (with --size given, nothing is calibrated).
  *
  * Look for:
  *  - CPU-bound: Threading and Multiprocessing go about as many times
@@ -43,7 +46,9 @@
  *    them (a group of cp_loop_sleep_async() and a gather), timed until the
  *    gather completes, in real seconds.  Python's asyncio takes about
  *    2.3 s for 100000; the loop here pays the 1 s wait plus arming and
- *    ending each task.
+ *    ending each task.  It also says how much this process's peak
+ *    resident set (getrusage's ru_maxrss, which the peers' programs read
+ *    too) grew over those runs: what the waiting tasks took at most.
  *  - Memory: what each approach adds while its 4 workers exist, counted
  *    as private pages (pages no other process maps, from Linux's
  *    /proc/PID/smaps_rollup; n/a elsewhere), in MB as the lesson prints
@@ -73,6 +78,8 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
 
 #include "cp_bench.h"
 #include "cp_loop.h"
@@ -91,7 +98,51 @@ static const char *const titles[APPROACHES] = {
 };
 static gboolean verbose;   /* -v: also what C adds to the lesson's lines */
 
+/* Which sections --sections asked for (all of them by default). */
+enum { SECTION_CPU = 1, SECTION_IO = 2, SECTION_MEMORY = 4, SECTION_IO_SCALE = 8 };
+static const char *const section_names[] = { "cpu", "io", "memory", "io_scale" };
+
+/* "io_scale" or "cpu,io" -> the SECTION_ bits; a bad name exits 2. */
+static unsigned
+parse_sections(const char *text)
+{
+    char **names = g_strsplit(text, ",", -1);
+    unsigned sections = 0;
+
+    for (char **name = names; *name; name++) {
+        unsigned bit = 0;
+
+        for (unsigned s = 0; s < G_N_ELEMENTS(section_names); s++)
+            if (strcmp(*name, section_names[s]) == 0)
+                bit = 1u << s;
+        if (bit == 0)
+            cp_options_fail("--sections: '%s' is not one of cpu,io,memory,io_scale",
+                            *name);
+        sections |= bit;
+    }
+    g_strfreev(names);
+    if (sections == 0)
+        cp_options_fail("--sections: name at least one of cpu,io,memory,io_scale");
+    return sections;
+}
+
 /* ---- Memory (Linux: /proc, read by cp_bench) ----------------------------- */
+
+/* This process's peak resident set so far, in bytes (ru_maxrss is in KiB
+ * on Linux and the BSDs, in bytes on macOS); -1 if getrusage() fails. */
+static double
+peak_rss_bytes(void)
+{
+    struct rusage usage;
+
+    if (getrusage(RUSAGE_SELF, &usage) != 0)
+        return -1;
+#ifdef __APPLE__
+    return (double) usage.ru_maxrss;
+#else
+    return (double) usage.ru_maxrss * 1024;
+#endif
+}
 
 /* A fetch that waits "forever" (an hour) until it is cancelled. */
 static void
@@ -439,12 +490,15 @@ main(int argc, char *argv[])
 {
     static CpBenchFigure cpu[APPROACHES][CP_BENCH_MAX_ROWS], io[APPROACHES][CP_BENCH_MAX_ROWS];
     CpBenchFigure scale = { 0, 0, 0 };
-    char *io_tasks_text = NULL;
+    char *io_tasks_text = NULL, *sections_text = NULL;
     int io_tasks = 100000, counts[CP_BENCH_MAX_ROWS], rows;
+    unsigned sections = SECTION_CPU | SECTION_IO | SECTION_MEMORY | SECTION_IO_SCALE;
     GOptionEntry entries[] = {
         { "io-tasks", 0, 0, G_OPTION_ARG_STRING, &io_tasks_text,
           "With -v or --csv, the event loop at scale: N simulated 1 s fetches at once "
           "(0..1000000, 0: skip; default: 100000)", "N" },
+        { "sections", 0, 0, G_OPTION_ARG_STRING, &sections_text,
+          "With --csv, run only these of cpu,io,memory,io_scale (default: all)", "LIST" },
         G_OPTION_ENTRY_NULL
     };
     CpBenchOptions opt;
@@ -458,6 +512,12 @@ main(int argc, char *argv[])
     if (io_tasks_text != NULL)
         io_tasks = (int) cp_options_parse_int(io_tasks_text, 0, 1000000, "--io-tasks");
     g_free(io_tasks_text);
+    if (sections_text != NULL) {
+        if (!opt.csv)   /* the lesson's lines and summary need every section */
+            cp_options_fail("--sections goes with --csv");
+        sections = parse_sections(sections_text);
+        g_free(sections_text);
+    }
     rows = cp_bench_worker_counts(opt.max_workers, counts);
     gboolean detail = opt.csv || verbose;   /* what the lesson's lines leave out */
     if (!detail)
@@ -476,12 +536,18 @@ main(int argc, char *argv[])
         printf("-------------------------\n");
         fflush(stdout);
     }
-    measure_memory(&opt, io_tasks, detail, &memory);
-    run_table(&opt, TRUE, counts, rows, cpu);
-    run_table(&opt, FALSE, counts, rows, io);
+    memory.measured = FALSE;
+    if (sections & SECTION_MEMORY)
+        measure_memory(&opt, io_tasks, detail, &memory);
+    if (sections & SECTION_CPU)
+        run_table(&opt, TRUE, counts, rows, cpu);
+    if (sections & SECTION_IO)
+        run_table(&opt, FALSE, counts, rows, io);
 
-    if (io_tasks > 0) {
+    if (io_tasks > 0 && (sections & SECTION_IO_SCALE)) {
         char *param = g_strdup_printf("%d", io_tasks);
+        double peak_before = peak_rss_bytes();
+        CpBenchFigure grew;
 
         if (!opt.csv) {
             printf("\nEvent loop at scale: %d simulated %g s fetches at once through cp_loop "
@@ -491,16 +557,24 @@ main(int argc, char *argv[])
         /* cp_bench's event loop runner: the async examples' path, a group
          * of cp_loop sleeps and a gather, timed until the gather is done. */
         scale = cp_bench_measure_io(&opt, CP_BENCH_EVENT_LOOP, io_tasks);
+        /* One figure, not a median: the peak over the warm-up and the runs. */
+        grew.median = grew.min = grew.max = peak_rss_bytes() - peak_before;
         if (opt.csv) {
             print_csv("io_scale", "event_loop", 1, param, &scale, "s", NAN);
+            if (peak_before >= 0)
+                print_csv("io_scale_peak", "event_loop", 1, param, &grew, "bytes", NAN);
         } else {
             printf("Tasks | Event loop\n%5d | ", io_tasks);
             print_cell(&scale, 0, NAN);
             printf(" (one wait alone: %.2fs)\n", cp_time_scaled(1));
+            if (peak_before >= 0)
+                printf("Peak resident set grew by %.0f KiB: %.0f bytes a task\n",
+                       grew.median / 1024, grew.median / io_tasks);
         }
         g_free(param);
     }
-    print_memory(&opt, io_tasks, &memory);
+    if (sections & SECTION_MEMORY)
+        print_memory(&opt, io_tasks, &memory);
     if (!opt.csv)
         print_summary(&opt, cpu, io, counts, rows, io_tasks, &scale);
     return EXIT_SUCCESS;

@@ -23,6 +23,13 @@ sequential median at the same W divided by this median.  W goes 1, 2, 4,
 Usage: python3 workloads.py [--csv] [--size=N] [--repeat=N]
            [--max-workers=N] [--io-tasks=N] [--time-scale=F]
            [--sections=cpu,io,io_scale]
+       python3 workloads.py --calibrate
+
+--calibrate prints the n for which one sequential CPU-bound run takes
+about half a second here, found as perf_compare finds its own (common/
+cp_bench.c): n doubled from 100000 until one run takes 50 ms, then scaled
+by the fastest of three such runs.  `make bench-python` sizes the Python
+side with it, since Python needs an n some 100 times smaller than C's.
 
 Look for: threads stay near 1.0x on the CPU-bound work however many there
 are, because CPython's Global Interpreter Lock lets one thread at a time
@@ -50,6 +57,7 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from functools import partial
 
 HEADER = "benchmark,section,approach,workers,param,value,unit,min,max,speedup,cores"
+TARGET_SECONDS = 0.5     # a calibrated sequential run, as in C
 APPROACHES = ("sequential", "threads", "processes", "event_loop")
 SECTIONS = ("cpu", "io", "io_scale")
 
@@ -127,6 +135,23 @@ def run_io(approach, seconds, workers):
     return asyncio.run(gather())
 
 
+def calibrate(seconds):
+    """The n for which sum_squares(0, n) takes about `seconds` here."""
+    n = 100000
+    while True:             # too short a run measures the clock: grow it
+        start = time.perf_counter()
+        sum_squares(0, n)
+        elapsed = time.perf_counter() - start
+        if elapsed >= 0.05:
+            break
+        n *= 2
+    for _ in range(2):      # the fastest of three: the least disturbed
+        start = time.perf_counter()
+        sum_squares(0, n)
+        elapsed = min(elapsed, time.perf_counter() - start)
+    return max(1, int(n * seconds / max(elapsed, 1e-9)))
+
+
 def has_length(length, answer):
     return len(answer) == length
 
@@ -185,6 +210,9 @@ def parse_args(argv):
         description="The lesson's CPU-bound, I/O-bound and event-loop workloads, "
                     "measured like conpar's perf_compare.")
     parser.add_argument("--csv", action="store_true", help="print CSV instead of the tables")
+    parser.add_argument("--calibrate", action="store_true",
+                        help="print the n for which one sequential CPU-bound run takes "
+                             "about %g s here, and nothing else" % TARGET_SECONDS)
     parser.add_argument("--size", type=positive_int, default=1000000, metavar="N",
                         help="n of the CPU-bound sum (default: the lesson's 1000000)")
     parser.add_argument("--repeat", type=positive_int, default=5, metavar="N",
@@ -230,6 +258,9 @@ def core_count():
 # ------------------------------------------------------------------ main
 def main(argv):
     args = parse_args(argv)
+    if args.calibrate:
+        print(calibrate(TARGET_SECONDS))
+        return 0
     cores = core_count()
     scale = args.time_scale
     n = args.size
