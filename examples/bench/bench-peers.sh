@@ -19,7 +19,7 @@
 #   tasks  M tiny tasks (x*x) on a pool of 2 worker processes, timed
 #          from starting the pool until its workers are reaped, one run:
 #            conpar   square_process_pool -v -w 2 0 1 ... M-1: the map on
-#                     cp_procpool, one input at a time over a pipe
+#                     cp_procpool, in chunks of M / 8 inputs over pipes
 #            Python   peers/pool.py: multiprocessing.Pool(2).map with its
 #                     default chunksize (M / 8 inputs a chunk)
 # The table (bench-results/peers/peers.md, the figures in peers.csv) gives
@@ -225,7 +225,7 @@ awk -F, -v scale="$time_scale" -v node="$node" '
         print "Waits: all at once, timed until the last is over, after a warm-up run; bytes/task:"
         print "     how much the peak resident set (ru_maxrss) grew over both runs, divided by the waits."
         print "Tiny tasks: x*x on a pool of 2 processes, from starting it to reaping its workers, one run;"
-        print "     conpar sends one number at a time, Python a chunk of an eighth of them."
+        print "     both hand the inputs out in chunks of an eighth of them (len / (4 x workers))."
         print "÷ conpar: this runtime'"'"'s figure divided by conpar'"'"'s; above 1x, conpar did better."
         if (flagged) print "\342\200\240 under 50 ms: too short to trust."
         if (node == "") print "No Node row: node was not found."
