@@ -422,9 +422,12 @@ struct Sleep {
     GAsyncReadyCallback callback;
     gpointer user_data;
     GCancellable *cancellable;    /* a reference, or NULL */
-    gulong cancelled_id;          /* its "cancelled" handler, or 0 (CpLoopCancellable) */
-    Sleep *prev, *next;           /* on a CpLoopCancellable's list; next also
-                                   * links the slab's free records */
+    union {                       /* one or the other, never both: */
+        Sleep *next;              /* with a CpLoopCancellable, the next sleep on
+                                   * its list; free, the next free record */
+        gulong cancelled_id;      /* with any other GCancellable, the id of
+                                   * its "cancelled" handler */
+    };
 };
 
 /* Sleep records come from a slab: chunks of SLEEP_CHUNK records, the free
@@ -480,7 +483,9 @@ sleep_alloc(void)
     return sleep;
 }
 
-/* Take the sleep off its CpLoopCancellable's list, if it is on it. */
+/* Whether `cancellable` is one of cp_loop_group_start()'s (below), and
+ * taking a sleep off its list, if it is on it. */
+static gboolean is_loop_cancellable(GCancellable *cancellable);
 static void sleep_unlist(Sleep *sleep);
 
 /* Let go of the cancellable and give the record back to the slab. */
@@ -492,10 +497,10 @@ sleep_free(Sleep *sleep)
     timer_remove(&sleep->timer);
     /* Never from inside the "cancelled" handler (that would deadlock):
      * a cancelled sleep is freed on a later turn of the loop. */
-    if (sleep->cancelled_id != 0)
-        g_cancellable_disconnect(sleep->cancellable, sleep->cancelled_id);
-    else if (sleep->cancellable != NULL)
+    if (sleep->cancellable != NULL && is_loop_cancellable(sleep->cancellable))
         sleep_unlist(sleep);
+    else if (sleep->cancellable != NULL)
+        g_cancellable_disconnect(sleep->cancellable, sleep->cancelled_id);
     g_clear_object(&sleep->cancellable);
     sleep->next = slab->free;
     slab->free = sleep;
@@ -563,7 +568,7 @@ sleep_cancel(Sleep *sleep)
     GSource *idle = g_idle_source_new();
 
     timer_remove(&sleep->timer);
-    if (sleep->cancelled_id == 0 && sleep->cancellable != NULL)
+    if (sleep->cancellable != NULL && is_loop_cancellable(sleep->cancellable))
         sleep_unlist(sleep);
     g_source_set_priority(idle, G_PRIORITY_DEFAULT);   /* a GTask's */
     g_source_set_callback(idle, sleep_end_cancelled, sleep, NULL);
@@ -593,7 +598,7 @@ sleep_cancelled(GCancellable *cancellable, gpointer data)
 
 typedef struct {
     GCancellable parent;
-    Sleep *sleeps;   /* sleeps in progress with this cancellable, linked by prev/next */
+    Sleep *sleeps;   /* sleeps in progress with this cancellable, linked by next */
 } CpLoopCancellable;
 
 typedef struct {
@@ -635,17 +640,16 @@ sleep_unlist(Sleep *sleep)
 {
     CpLoopCancellable *owner = (CpLoopCancellable *) sleep->cancellable;
 
-    if (sleep->prev != NULL)
-        sleep->prev->next = sleep->next;
-    else if (owner->sleeps == sleep)
-        owner->sleeps = sleep->next;
-    else
-        return;   /* taken off already */
-    if (sleep->next != NULL)
-        sleep->next->prev = sleep->prev;
-    sleep->prev = sleep->next = NULL;
+    /* A singly linked list: an operation rarely has more than one sleep
+     * at a time, so the walk is short, and a pointer per sleep is saved. */
+    for (Sleep **link = &owner->sleeps; *link != NULL; link = &(*link)->next) {
+        if (*link == sleep) {
+            *link = sleep->next;
+            sleep->next = NULL;
+            return;
+        }
+    }
 }
-
 /* ---- The sleep's result ----------------------------------------------- */
 
 static void cp_loop_sleep_result_iface_init(GAsyncResultIface *iface);
@@ -731,8 +735,6 @@ cp_loop_sleep_async(double seconds, GCancellable *cancellable,
         CpLoopCancellable *owner = (CpLoopCancellable *) cancellable;
 
         sleep->next = owner->sleeps;
-        if (owner->sleeps != NULL)
-            owner->sleeps->prev = sleep;
         owner->sleeps = sleep;
     } else {
         sleep->cancelled_id = g_cancellable_connect(cancellable, G_CALLBACK(sleep_cancelled),
@@ -761,15 +763,17 @@ typedef struct {
     guint index;
     CpLoopState state;
     GCancellable *cancellable;   /* the operation's own, until it ends */
-    gpointer value;              /* when CP_LOOP_DONE */
-    GError *error;               /* when CP_LOOP_FAILED or CP_LOOP_CANCELLED */
+    union {                      /* the state says which */
+        gpointer value;          /* when CP_LOOP_DONE */
+        GError *error;           /* when CP_LOOP_FAILED or CP_LOOP_CANCELLED */
+    };
 } Slot;
 
 typedef enum { WAIT_ALL, WAIT_FIRST, WAIT_GATHER, WAIT_NEXT } WaitKind;
 
 /* One wait on a group: the task data of its GTask. */
 typedef struct {
-    Timer deadline;              /* first, for its TimerFunc; armed while one runs */
+    Timer deadline;              /* first, for its TimerFunc; armed until it passes */
     GTask *task;
     CpLoopGroup *group;          /* a reference */
     WaitKind kind;
@@ -830,9 +834,10 @@ cp_loop_group_unref(CpLoopGroup *group)
     for (guint i = 0; i < group->size; i++) {
         Slot *slot = slot_at(group, i);
 
-        if (slot->value != NULL && group->value_free != NULL)
+        if (slot->state == CP_LOOP_DONE && slot->value != NULL && group->value_free != NULL)
             group->value_free(slot->value);
-        g_clear_error(&slot->error);
+        else if (slot->state == CP_LOOP_FAILED || slot->state == CP_LOOP_CANCELLED)
+            g_error_free(slot->error);
         g_clear_object(&slot->cancellable);
     }
     g_ptr_array_unref(group->chunks);
@@ -866,13 +871,17 @@ cp_loop_group_count(CpLoopGroup *group, CpLoopState state)
 gpointer
 cp_loop_group_value(CpLoopGroup *group, guint index)
 {
-    return slot_at(group, index)->value;
+    Slot *slot = slot_at(group, index);
+
+    return slot->state == CP_LOOP_DONE ? slot->value : NULL;
 }
 
 const GError *
 cp_loop_group_error(CpLoopGroup *group, guint index)
 {
-    return slot_at(group, index)->error;
+    Slot *slot = slot_at(group, index);
+
+    return slot->state == CP_LOOP_FAILED || slot->state == CP_LOOP_CANCELLED ? slot->error : NULL;
 }
 
 gboolean
@@ -988,22 +997,26 @@ slot_done(GObject *source, GAsyncResult *result, gpointer user_data)
 {
     Slot *slot = user_data;
     CpLoopGroup *group = slot->group;
+    gpointer value = NULL;
+    GError *error = NULL;
 
     (void) source;
     g_return_if_fail(slot->state == CP_LOOP_PENDING);
     if (is_sleep_result(result)) {
         /* The operation was a sleep itself; asyncio.sleep() returns None. */
-        cp_loop_sleep_finish(result, &slot->error);
+        cp_loop_sleep_finish(result, &error);
     } else {
         g_return_if_fail(G_IS_TASK(result));
-        slot->value = g_task_propagate_pointer(G_TASK(result), &slot->error);
+        value = g_task_propagate_pointer(G_TASK(result), &error);
     }
-    if (slot->error == NULL)
+    if (error == NULL) {
         slot->state = CP_LOOP_DONE;
-    else if (g_error_matches(slot->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        slot->state = CP_LOOP_CANCELLED;
-    else
-        slot->state = CP_LOOP_FAILED;
+        slot->value = value;
+    } else {
+        slot->state = g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                      ? CP_LOOP_CANCELLED : CP_LOOP_FAILED;
+        slot->error = error;
+    }
     group->pending--;
     g_array_append_val(group->ended, slot->index);
     /* No one cancels an operation that has ended: its cancellable can go. */
