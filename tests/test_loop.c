@@ -410,23 +410,28 @@ sleep_op(gpointer arg, GCancellable *cancellable, GAsyncReadyCallback callback,
 Test(loop, many_sleeps_end_in_deadline_order_and_cancelled_ones_disarm_at_once, .timeout = 20)
 {
     /* Half armed out of deadline order, half in order; every seventh is
-     * cancelled before the loop runs, and the loop comes late to the rest. */
+     * cancelled before the loop runs, and the loop comes late to the rest.
+     * A sleep's deadline is when it was armed plus its time, so of two
+     * sleeps the one that ends later has a time no shorter than the other's
+     * less the time it took to arm them all. */
     enum { N = 2000 };
     static double seconds[N];
     CpLoopGroup *group = cp_loop_group_new(NULL);
     guint cancelled = 0;
-    double last = -1.0;
+    double start, arming, last = -1.0;
 
-    cp_time_set_scale(0.001);
+    cp_time_set_scale(0.01);
+    start = cp_time_now();
     for (guint i = 0; i < N; i++) {
-        seconds[i] = i < N / 2 ? (i * 7919 % 1000) / 10.0 : 100.0 + i / 100.0;
+        seconds[i] = i < N / 2 ? (i * 7919 % 1000) / 100.0 : 10.0 + i / 1000.0;
         cp_loop_group_start(group, sleep_op, &seconds[i]);
     }
+    arming = cp_time_since(start);
     cr_assert_eq(cp_loop_timers_armed(), N);
     for (guint i = 0; i < N; i += 7)
         cancelled += cp_loop_group_cancel(group, i);
     cr_assert_eq(cp_loop_timers_armed(), N - cancelled, "a cancelled sleep left its timer");
-    cp_sleep_real(0.15);   /* every sleep is overdue now */
+    cp_sleep_real(0.15 + arming);   /* every sleep is overdue now */
     for (guint k = 0; k < N; k++) {
         gint i = next(group, NULL);
 
@@ -437,8 +442,10 @@ Test(loop, many_sleeps_end_in_deadline_order_and_cancelled_ones_disarm_at_once, 
         }
         cr_assert_eq(cp_loop_group_state(group, (guint) i), CP_LOOP_DONE);
         cr_assert_null(cp_loop_group_value(group, (guint) i), "a sleep returns nothing");
-        cr_assert_geq(seconds[i], last, "a %.2f s sleep ended after a %.2f s one", seconds[i], last);
-        last = seconds[i];
+        cr_assert_geq(cp_time_scaled(seconds[i]), last - arming,
+                      "a %.3f s sleep ended after a %.3f s one (arming took %.3f s)",
+                      cp_time_scaled(seconds[i]), last, arming);
+        last = cp_time_scaled(seconds[i]);
     }
     cr_assert_eq(next(group, NULL), -1);
     cr_assert_eq(cp_loop_group_count(group, CP_LOOP_CANCELLED), cancelled);
