@@ -132,36 +132,167 @@ cp_loop_scaled_ms(double seconds)
  * deadlines, as asyncio's loop does.  (With one g_timeout_source per wait,
  * a loop that comes late to several overdue timers would run them in the
  * order they were created: a 2 s sleep could end before a 1.5 s one, or a
- * task "finish" after its deadline.)  The source exists only while a timer
- * is armed, so a program that waits for everything it started leaves
- * nothing on the loop. */
+ * task "finish" after its deadline.  A GSource per wait would also cost
+ * its memory, and a place in the list GLib walks on every turn.)  The
+ * source exists only while a timer is armed, so a program that waits for
+ * everything it started leaves nothing on the loop.
+ *
+ * The armed timers wait in one of two places, each kept in (due, order)
+ * order:
+ *
+ *   - the run, an array sorted by deadline.  Most timers are armed in
+ *     deadline order (a million 1 s sleeps started one after another are
+ *     due one after another), so a timer due no earlier than the last one
+ *     appended goes on the end, and the next one due is at the head: both
+ *     O(1), and a million timers cost a pointer each.
+ *   - the heap, a binary min-heap (asyncio's timers are one too, heapq),
+ *     for those that come out of order: O(log n) to arm and to run.
+ *
+ * The next timer due is the earlier of the run's head and the heap's top.
+ * Each Timer knows its index in the run or the heap, so removing one never
+ * searches: it leaves a NULL in the run, skipped when it reaches the head,
+ * or is taken out of the heap. */
 
-typedef void (*TimerFunc)(gpointer data);
+typedef struct Timer Timer;
 
-typedef struct {
-    gint64 due;       /* monotonic time, microseconds */
-    guint64 order;    /* equal deadlines: the first armed runs first */
+typedef void (*TimerFunc)(Timer *timer);
+
+typedef enum { TIMER_IDLE, TIMER_IN_RUN, TIMER_IN_HEAP } TimerPlace;
+
+/* A Timer is the first member of what it times (a sleep, a wait's
+ * deadline), so its function casts it back; arming allocates nothing. */
+struct Timer {
+    gint64 due;         /* monotonic time, microseconds */
+    guint64 order;      /* equal deadlines: the first armed runs first */
     TimerFunc func;
-    gpointer data;
-    GList link;       /* in TimerSource.timers; link.data is the Timer */
-} Timer;
+    guint index;        /* in the run or in the heap */
+    TimerPlace place;   /* TIMER_IDLE while not armed */
+};
 
 typedef struct {
     GSource source;
-    GQueue timers;        /* Timer *, by (due, order) */
+    GPtrArray *run;        /* Timer *, by (due, order); NULL where one was removed */
+    guint run_head;        /* the run's first entry still to come */
+    gint64 run_last_due;   /* due of the run's last entry */
+    GPtrArray *heap;       /* Timer *, a min-heap by (due, order) */
+    guint armed;           /* timers in the run and in the heap */
     gboolean dispatching;
 } TimerSource;
 
 /* The calling thread's timer source, while it has timers. */
 static _Thread_local TimerSource *timer_source;
-static _Thread_local guint64 timers_armed;
+/* The order of the next timer armed on this thread. */
+static _Thread_local guint64 timer_next_order;
+
+static gboolean
+timer_before(const Timer *x, const Timer *y)
+{
+    return x->due != y->due ? x->due < y->due : x->order < y->order;
+}
+
+/* The heap as in any textbook: the parent of entry i is (i - 1) / 2, and
+ * no entry is due before its parent.  Every move updates the timer's index. */
+static void
+heap_put(GPtrArray *heap, guint i, Timer *timer)
+{
+    heap->pdata[i] = timer;
+    timer->index = i;
+}
+
+static void
+heap_sift_up(GPtrArray *heap, guint i)
+{
+    Timer *timer = heap->pdata[i];
+
+    while (i > 0 && timer_before(timer, heap->pdata[(i - 1) / 2])) {
+        heap_put(heap, i, heap->pdata[(i - 1) / 2]);
+        i = (i - 1) / 2;
+    }
+    heap_put(heap, i, timer);
+}
+
+static void
+heap_sift_down(GPtrArray *heap, guint i)
+{
+    Timer *timer = heap->pdata[i];
+
+    for (;;) {
+        guint child = 2 * i + 1;
+
+        if (child >= heap->len)
+            break;
+        if (child + 1 < heap->len && timer_before(heap->pdata[child + 1], heap->pdata[child]))
+            child++;   /* the earlier of the two children */
+        if (!timer_before(heap->pdata[child], timer))
+            break;
+        heap_put(heap, i, heap->pdata[child]);
+        i = child;
+    }
+    heap_put(heap, i, timer);
+}
+
+static void
+heap_remove(GPtrArray *heap, guint i)
+{
+    g_ptr_array_remove_index_fast(heap, i);   /* the last entry fills the hole */
+    if (i < heap->len) {
+        Timer *moved = heap->pdata[i];
+
+        heap_sift_up(heap, i);
+        heap_sift_down(heap, moved->index);
+    }
+}
+
+/* The armed timer due first, or NULL. */
+static Timer *
+timer_first(TimerSource *ts)
+{
+    GPtrArray *run = ts->run;
+    Timer *first = NULL;
+
+    while (ts->run_head < run->len && run->pdata[ts->run_head] == NULL)
+        ts->run_head++;   /* removed, or run already */
+    /* Drop the used-up head once it is most of the run: a loop that always
+     * has timers armed would otherwise grow the array forever.  Each entry
+     * moves at most once per time it is passed over: O(1) per timer. */
+    if (ts->run_head == run->len) {
+        g_ptr_array_set_size(run, 0);
+        ts->run_head = 0;
+    } else if (ts->run_head >= 1024 && ts->run_head >= run->len / 2) {
+        g_ptr_array_remove_range(run, 0, ts->run_head);
+        ts->run_head = 0;
+        for (guint i = 0; i < run->len; i++)
+            if (run->pdata[i] != NULL)
+                ((Timer *) run->pdata[i])->index = i;
+    }
+    if (ts->run_head < run->len)
+        first = run->pdata[ts->run_head];
+    if (ts->heap->len > 0 && (first == NULL || timer_before(ts->heap->pdata[0], first)))
+        first = ts->heap->pdata[0];
+    return first;
+}
+
+/* Take an armed timer off the run or the heap. */
+static void
+timer_unlink(TimerSource *ts, Timer *timer)
+{
+    if (timer->place == TIMER_IN_RUN)
+        ts->run->pdata[timer->index] = NULL;
+    else
+        heap_remove(ts->heap, timer->index);
+    timer->place = TIMER_IDLE;
+    ts->armed--;
+}
 
 static void
 timer_source_update(TimerSource *ts)
 {
-    Timer *first = g_queue_peek_head(&ts->timers);
+    Timer *first = timer_first(ts);
+    gint64 ready = first != NULL ? first->due : -1;
 
-    g_source_set_ready_time(&ts->source, first != NULL ? first->due : -1);
+    /* Setting it takes the context's lock: only when it changes. */
+    if (g_source_get_ready_time(&ts->source) != ready)
+        g_source_set_ready_time(&ts->source, ready);
 }
 
 static void
@@ -183,17 +314,14 @@ timer_source_dispatch(GSource *source, GSourceFunc callback, gpointer user_data)
     (void) callback;
     (void) user_data;
     ts->dispatching = TRUE;
-    /* One at a time: a timer's function may arm or remove others. */
-    while ((timer = g_queue_peek_head(&ts->timers)) != NULL && timer->due <= now) {
-        TimerFunc func = timer->func;
-        gpointer data = timer->data;
-
-        g_queue_pop_head_link(&ts->timers);
-        g_free(timer);
-        func(data);
+    /* One at a time: a timer's function may arm or remove others, and may
+     * free the timer itself (it is off the queue by then). */
+    while ((timer = timer_first(ts)) != NULL && timer->due <= now) {
+        timer_unlink(ts, timer);
+        timer->func(timer);
     }
     ts->dispatching = FALSE;
-    if (g_queue_is_empty(&ts->timers)) {
+    if (ts->armed == 0) {
         timer_source_drop(ts);
         return G_SOURCE_REMOVE;
     }
@@ -201,158 +329,431 @@ timer_source_dispatch(GSource *source, GSourceFunc callback, gpointer user_data)
     return G_SOURCE_CONTINUE;
 }
 
+static void
+timer_source_finalize(GSource *source)
+{
+    TimerSource *ts = (TimerSource *) source;
+
+    g_ptr_array_unref(ts->run);
+    g_ptr_array_unref(ts->heap);
+}
+
 static GSourceFuncs timer_source_funcs = {
     NULL, NULL,   /* ready by its ready time alone */
     timer_source_dispatch,
-    NULL, NULL, NULL,
+    timer_source_finalize,
+    NULL, NULL,
 };
 
-static gint
-timer_compare(gconstpointer a, gconstpointer b, gpointer user_data)
+/* Call timer->func(timer) on this thread's loop after a simulated wait of
+ * `seconds` (scaled), unless timer_remove() comes first.  The timer must
+ * not be armed already. */
+static void
+timer_add(Timer *timer, double seconds, TimerFunc func)
 {
-    const Timer *x = a, *y = b;
-
-    (void) user_data;
-    if (x->due != y->due)
-        return x->due < y->due ? -1 : 1;
-    return x->order < y->order ? -1 : x->order > y->order;
-}
-
-/* Call func(data) on this thread's loop after a simulated wait of
- * `seconds` (scaled), unless timer_remove() comes first. */
-static Timer *
-timer_add(double seconds, TimerFunc func, gpointer data)
-{
-    Timer *timer = g_new(Timer, 1);
     double us = ceil(cp_time_scaled(seconds) * 1e6);
+    TimerSource *ts = timer_source;
 
     timer->due = g_get_monotonic_time() + (us > 0 ? (us < 1e15 ? (gint64) us : (gint64) 1e15) : 0);
-    timer->order = timers_armed++;
+    timer->order = timer_next_order++;
     timer->func = func;
-    timer->data = data;
-    if (timer_source == NULL) {
+    if (ts == NULL) {
         GMainContext *context = g_main_context_ref_thread_default();
 
-        timer_source = (TimerSource *) g_source_new(&timer_source_funcs, sizeof(TimerSource));
-        g_queue_init(&timer_source->timers);
-        g_source_set_name(&timer_source->source, "cp_loop timers");
-        g_source_attach(&timer_source->source, context);
+        ts = (TimerSource *) g_source_new(&timer_source_funcs, sizeof(TimerSource));
+        ts->run = g_ptr_array_new();
+        ts->heap = g_ptr_array_new();
+        g_source_set_name(&ts->source, "cp_loop timers");
+        g_source_attach(&ts->source, context);
         g_main_context_unref(context);
+        timer_source = ts;
     }
-    /* Keep the queue sorted.  A new timer is nearly always due after those
-     * already armed, so look from the tail: arming n timers stays O(n),
-     * where g_queue_insert_sorted() (from the head) would be O(n^2). */
-    GList *before = timer_source->timers.tail;
-    while (before != NULL && timer_compare(before->data, timer, NULL) > 0)
-        before = before->prev;
-    timer->link = (GList) { .data = timer };
-    if (before == NULL)
-        g_queue_push_head_link(&timer_source->timers, &timer->link);
-    else
-        g_queue_insert_after_link(&timer_source->timers, before, &timer->link);
-    timer_source_update(timer_source);
-    return timer;
+    /* `order` grows, so a timer due no earlier than the run's last entry
+     * comes after all of the run. */
+    if (ts->run_head == ts->run->len || timer->due >= ts->run_last_due) {
+        timer->place = TIMER_IN_RUN;
+        timer->index = ts->run->len;
+        g_ptr_array_add(ts->run, timer);
+        ts->run_last_due = timer->due;
+    } else {
+        timer->place = TIMER_IN_HEAP;
+        g_ptr_array_add(ts->heap, timer);
+        heap_sift_up(ts->heap, ts->heap->len - 1);
+    }
+    ts->armed++;
+    timer_source_update(ts);
 }
 
-/* Disarm a timer that has not run yet; *timer becomes NULL. */
+/* Disarm a timer if it is armed. */
 static void
-timer_remove(Timer **timer)
+timer_remove(Timer *timer)
 {
     TimerSource *ts = timer_source;
 
-    if (*timer == NULL)
+    if (timer->place == TIMER_IDLE)
         return;
-    g_queue_unlink(&ts->timers, &(*timer)->link);
-    g_clear_pointer(timer, g_free);
-    if (g_queue_is_empty(&ts->timers) && !ts->dispatching)
+    timer_unlink(ts, timer);
+    if (ts->dispatching)
+        return;   /* the dispatch updates or drops the source when it ends */
+    if (ts->armed == 0)
         timer_source_drop(ts);
-    else if (!ts->dispatching)
+    else
         timer_source_update(ts);
 }
 
 guint
 cp_loop_timers_armed(void)
 {
-    return timer_source ? g_queue_get_length(&timer_source->timers) : 0;
+    return timer_source != NULL ? timer_source->armed : 0;
 }
 
-/* ---- Sleeping --------------------------------------------------------- */
+/* ---- Sleeping ---------------------------------------------------------
+ *
+ * A sleep in progress is a Sleep record: its timer, whom to call back, and
+ * its cancellable.  Its outcome reaches the callback in a
+ * CpLoopSleepResult, a small GAsyncResult made when the sleep ends.  (A
+ * GTask would do, but it is several times the size and is made when the
+ * sleep starts: a million sleeps in flight would hold a million of them.) */
 
-/* The GTask holds one reference for the sleep in progress, dropped when it
- * ends, by the timer or by the cancellable, whichever comes first. */
+typedef struct Sleep Sleep;
+
+struct Sleep {
+    Timer timer;                  /* first: a Timer * is its Sleep * */
+    GAsyncReadyCallback callback;
+    gpointer user_data;
+    GCancellable *cancellable;    /* a reference, or NULL */
+    union {                       /* one or the other, never both: */
+        Sleep *next;              /* with a CpLoopCancellable, the next sleep on
+                                   * its list; free, the next free record */
+        gulong cancelled_id;      /* with any other GCancellable, the id of
+                                   * its "cancelled" handler */
+    };
+};
+
+/* Sleep records come from a slab: chunks of SLEEP_CHUNK records, the free
+ * ones on a list, so starting a sleep costs no malloc() and no header per
+ * record.  A thread with no sleep in progress holds no chunk. */
+enum { SLEEP_CHUNK = 256 };
+
 typedef struct {
-    Timer *timer;                /* NULL once the sleep has ended */
-    GCancellable *cancellable;
-    gulong cancelled_id;
-} Sleep;
+    GPtrArray *chunks;   /* Sleep[SLEEP_CHUNK] each */
+    Sleep *free;         /* linked by next */
+    guint in_use;
+} SleepSlab;
 
-static void
-sleep_free(gpointer data)
+static _Thread_local SleepSlab sleep_slab;
+
+/* The outcome of a sleep, for its callback and cp_loop_sleep_finish(). */
+typedef struct {
+    GObject parent;
+    gpointer user_data;   /* for g_async_result_get_user_data() */
+    GError *error;        /* NULL when the sleep ran its time */
+} CpLoopSleepResult;
+
+typedef struct {
+    GObjectClass parent_class;
+} CpLoopSleepResultClass;
+
+/* Making and finalizing a GObject would be most of what ending a sleep
+ * costs, and most callbacks read the result and let it go; one that no one
+ * kept is kept here for the next sleep to end. */
+static _Thread_local CpLoopSleepResult *spare_result;
+
+static Sleep *
+sleep_alloc(void)
 {
-    Sleep *sleep = data;
+    SleepSlab *slab = &sleep_slab;
+    Sleep *sleep;
 
-    /* Not from inside the "cancelled" handler (that would deadlock): the
-     * task is freed on a later turn of the loop. */
-    if (sleep->cancelled_id != 0)
+    if (slab->free == NULL) {
+        Sleep *chunk = g_new(Sleep, SLEEP_CHUNK);
+
+        if (slab->chunks == NULL)
+            slab->chunks = g_ptr_array_new_with_free_func(g_free);
+        g_ptr_array_add(slab->chunks, chunk);
+        for (guint i = SLEEP_CHUNK; i-- > 0;) {
+            chunk[i].next = slab->free;
+            slab->free = &chunk[i];
+        }
+    }
+    sleep = slab->free;
+    slab->free = sleep->next;
+    slab->in_use++;
+    *sleep = (Sleep) { .timer.place = TIMER_IDLE };
+    return sleep;
+}
+
+/* Whether `cancellable` is one of cp_loop_group_start()'s (below), and
+ * taking a sleep off its list, if it is on it. */
+static gboolean is_loop_cancellable(GCancellable *cancellable);
+static void sleep_unlist(Sleep *sleep);
+
+/* Let go of the cancellable and give the record back to the slab. */
+static void
+sleep_free(Sleep *sleep)
+{
+    SleepSlab *slab = &sleep_slab;
+
+    timer_remove(&sleep->timer);
+    /* Never from inside the "cancelled" handler (that would deadlock):
+     * a cancelled sleep is freed on a later turn of the loop. */
+    if (sleep->cancellable != NULL && is_loop_cancellable(sleep->cancellable))
+        sleep_unlist(sleep);
+    else if (sleep->cancellable != NULL)
         g_cancellable_disconnect(sleep->cancellable, sleep->cancelled_id);
     g_clear_object(&sleep->cancellable);
-    timer_remove(&sleep->timer);
-    g_free(sleep);
+    sleep->next = slab->free;
+    slab->free = sleep;
+    if (--slab->in_use == 0) {
+        g_clear_pointer(&slab->chunks, g_ptr_array_unref);
+        slab->free = NULL;
+        g_clear_object(&spare_result);
+    }
+}
+
+static GType cp_loop_sleep_result_get_type(void);
+
+/* End the sleep with `error` (NULL: it ran its time, else taken): free
+ * its record, then call back. */
+static void
+sleep_complete(Sleep *sleep, GError *error)
+{
+    GAsyncReadyCallback callback = sleep->callback;
+    CpLoopSleepResult *result;
+
+    if (callback == NULL) {
+        sleep_free(sleep);
+        g_clear_error(&error);
+        return;
+    }
+    result = spare_result != NULL ? spare_result
+                                  : g_object_new(cp_loop_sleep_result_get_type(), NULL);
+    spare_result = NULL;
+    result->user_data = sleep->user_data;
+    result->error = error;
+    sleep_free(sleep);
+    callback(NULL, G_ASYNC_RESULT(result), result->user_data);
+    /* Kept by no one else (its reference count is ours alone), and a sleep
+     * still in progress to reuse it: keep it. */
+    if (spare_result == NULL && sleep_slab.in_use > 0
+        && g_atomic_int_get(&G_OBJECT(result)->ref_count) == 1) {
+        g_clear_error(&result->error);
+        spare_result = result;
+    } else {
+        g_object_unref(result);
+    }
 }
 
 static void
-sleep_timer_fired(gpointer data)
+sleep_timer_fired(Timer *timer)
 {
-    GTask *task = data;
-    Sleep *sleep = g_task_get_task_data(task);
-
-    sleep->timer = NULL;   /* ran, and freed by the timer source */
-    g_task_return_boolean(task, TRUE);
-    g_object_unref(task);
+    sleep_complete((Sleep *) timer, NULL);
 }
 
+static gboolean
+sleep_end_cancelled(gpointer data)
+{
+    /* GLib's own words, in the user's language, as a GTask says them. */
+    sleep_complete(data, g_error_new_literal(G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                             g_dgettext("glib20", "Operation was cancelled")));
+    return G_SOURCE_REMOVE;
+}
+
+/* The sleep is cancelled: its timer goes at once, and it ends on the next
+ * turn of the loop, as a GTask would, never from inside
+ * g_cancellable_cancel(). */
+static void
+sleep_cancel(Sleep *sleep)
+{
+    GSource *idle = g_idle_source_new();
+
+    timer_remove(&sleep->timer);
+    if (sleep->cancellable != NULL && is_loop_cancellable(sleep->cancellable))
+        sleep_unlist(sleep);
+    g_source_set_priority(idle, G_PRIORITY_DEFAULT);   /* a GTask's */
+    g_source_set_callback(idle, sleep_end_cancelled, sleep, NULL);
+    g_source_attach(idle, g_main_context_get_thread_default());
+    g_source_unref(idle);
+}
+
+/* The "cancelled" handler of any other GCancellable. */
 static void
 sleep_cancelled(GCancellable *cancellable, gpointer data)
 {
-    GTask *task = data;
-    Sleep *sleep = g_task_get_task_data(task);
+    Sleep *sleep = data;
 
     (void) cancellable;
-    if (sleep->timer == NULL)   /* already ended */
-        return;
-    timer_remove(&sleep->timer);
-    /* GTask delivers a cancelled task's result on the next turn of the
-     * loop, never from inside g_cancellable_cancel(). */
-    g_task_return_error_if_cancelled(task);
-    g_object_unref(task);
+    if (sleep->timer.place != TIMER_IDLE)   /* not cancelled already */
+        sleep_cancel(sleep);
 }
+
+/* ---- The operations' own cancellables ---------------------------------
+ *
+ * g_cancellable_connect() costs a signal handler and a closure for each
+ * sleep, and a lock to connect and to disconnect.  The GCancellable that
+ * cp_loop_group_start() gives each operation is a CpLoopCancellable
+ * instead: it keeps a list of the sleeps waiting on it, and its class
+ * handler of "cancelled" (which g_cancellable_cancel() runs like any
+ * handler) cancels them.  Sleeps on any other GCancellable connect to it. */
+
+typedef struct {
+    GCancellable parent;
+    Sleep *sleeps;   /* sleeps in progress with this cancellable, linked by next */
+} CpLoopCancellable;
+
+typedef struct {
+    GCancellableClass parent_class;
+} CpLoopCancellableClass;
+
+static GType cp_loop_cancellable_get_type(void);
+G_DEFINE_TYPE(CpLoopCancellable, cp_loop_cancellable, G_TYPE_CANCELLABLE)
+
+static void
+cp_loop_cancellable_cancelled(GCancellable *cancellable)
+{
+    CpLoopCancellable *self = (CpLoopCancellable *) cancellable;
+
+    while (self->sleeps != NULL)
+        sleep_cancel(self->sleeps);   /* takes it off the list */
+}
+
+static void
+cp_loop_cancellable_class_init(CpLoopCancellableClass *klass)
+{
+    G_CANCELLABLE_CLASS(klass)->cancelled = cp_loop_cancellable_cancelled;
+}
+
+static void
+cp_loop_cancellable_init(CpLoopCancellable *self)
+{
+    self->sleeps = NULL;
+}
+
+static gboolean
+is_loop_cancellable(GCancellable *cancellable)
+{
+    return G_TYPE_CHECK_INSTANCE_TYPE(cancellable, cp_loop_cancellable_get_type());
+}
+
+static void
+sleep_unlist(Sleep *sleep)
+{
+    CpLoopCancellable *owner = (CpLoopCancellable *) sleep->cancellable;
+
+    /* A singly linked list: an operation rarely has more than one sleep
+     * at a time, so the walk is short, and a pointer per sleep is saved. */
+    for (Sleep **link = &owner->sleeps; *link != NULL; link = &(*link)->next) {
+        if (*link == sleep) {
+            *link = sleep->next;
+            sleep->next = NULL;
+            return;
+        }
+    }
+}
+/* ---- The sleep's result ----------------------------------------------- */
+
+static void cp_loop_sleep_result_iface_init(GAsyncResultIface *iface);
+G_DEFINE_TYPE_WITH_CODE(CpLoopSleepResult, cp_loop_sleep_result, G_TYPE_OBJECT,
+                        G_IMPLEMENT_INTERFACE(G_TYPE_ASYNC_RESULT,
+                                              cp_loop_sleep_result_iface_init))
+
+static void
+cp_loop_sleep_result_finalize(GObject *object)
+{
+    CpLoopSleepResult *result = (CpLoopSleepResult *) object;
+
+    g_clear_error(&result->error);
+    G_OBJECT_CLASS(cp_loop_sleep_result_parent_class)->finalize(object);
+}
+
+static void
+cp_loop_sleep_result_class_init(CpLoopSleepResultClass *klass)
+{
+    G_OBJECT_CLASS(klass)->finalize = cp_loop_sleep_result_finalize;
+}
+
+static void
+cp_loop_sleep_result_init(CpLoopSleepResult *result)
+{
+    result->user_data = NULL;
+    result->error = NULL;
+}
+
+static gpointer
+sleep_result_get_user_data(GAsyncResult *result)
+{
+    return ((CpLoopSleepResult *) result)->user_data;
+}
+
+static GObject *
+sleep_result_get_source_object(GAsyncResult *result)
+{
+    (void) result;
+    return NULL;   /* a sleep has no source object */
+}
+
+static gboolean
+sleep_result_is_tagged(GAsyncResult *result, gpointer source_tag)
+{
+    (void) result;
+    return source_tag == (gpointer) cp_loop_sleep_async;
+}
+
+static void
+cp_loop_sleep_result_iface_init(GAsyncResultIface *iface)
+{
+    iface->get_user_data = sleep_result_get_user_data;
+    iface->get_source_object = sleep_result_get_source_object;
+    iface->is_tagged = sleep_result_is_tagged;
+}
+
+static gboolean
+is_sleep_result(GAsyncResult *result)
+{
+    return G_TYPE_CHECK_INSTANCE_TYPE(result, cp_loop_sleep_result_get_type());
+}
+
+/* ---- cp_loop_sleep ---------------------------------------------------- */
 
 void
 cp_loop_sleep_async(double seconds, GCancellable *cancellable,
                     GAsyncReadyCallback callback, gpointer user_data)
 {
-    GTask *task = g_task_new(NULL, cancellable, callback, user_data);
-    Sleep *sleep = g_new0(Sleep, 1);
+    Sleep *sleep = sleep_alloc();
 
-    g_task_set_source_tag(task, cp_loop_sleep_async);
-    g_task_set_task_data(task, sleep, sleep_free);
-    if (g_task_return_error_if_cancelled(task)) {
-        g_object_unref(task);
+    sleep->callback = callback;
+    sleep->user_data = user_data;
+    if (g_cancellable_is_cancelled(cancellable)) {
+        sleep_cancel(sleep);
         return;
     }
-    sleep->timer = timer_add(seconds, sleep_timer_fired, task);
-    if (cancellable != NULL) {
-        sleep->cancellable = g_object_ref(cancellable);
+    timer_add(&sleep->timer, seconds, sleep_timer_fired);
+    if (cancellable == NULL)
+        return;
+    sleep->cancellable = g_object_ref(cancellable);
+    if (is_loop_cancellable(cancellable)) {
+        CpLoopCancellable *owner = (CpLoopCancellable *) cancellable;
+
+        sleep->next = owner->sleeps;
+        owner->sleeps = sleep;
+    } else {
         sleep->cancelled_id = g_cancellable_connect(cancellable, G_CALLBACK(sleep_cancelled),
-                                                    task, NULL);
+                                                    sleep, NULL);
     }
 }
 
 gboolean
 cp_loop_sleep_finish(GAsyncResult *result, GError **error)
 {
-    g_return_val_if_fail(g_async_result_is_tagged(result, cp_loop_sleep_async), FALSE);
-    return g_task_propagate_boolean(G_TASK(result), error);
+    const CpLoopSleepResult *sleep;
+
+    g_return_val_if_fail(is_sleep_result(result), FALSE);
+    sleep = (const CpLoopSleepResult *) result;
+    if (sleep->error != NULL) {
+        g_propagate_error(error, g_error_copy(sleep->error));
+        return FALSE;
+    }
+    return TRUE;
 }
 
 /* ---- Groups of operations --------------------------------------------- */
@@ -360,54 +761,50 @@ cp_loop_sleep_finish(GAsyncResult *result, GError **error)
 typedef struct {
     CpLoopGroup *group;
     guint index;
-    GCancellable *cancellable;   /* the operation's own */
     CpLoopState state;
-    gpointer value;              /* when CP_LOOP_DONE */
-    GError *error;               /* when CP_LOOP_FAILED or CP_LOOP_CANCELLED */
+    GCancellable *cancellable;   /* the operation's own, until it ends */
+    union {                      /* the state says which */
+        gpointer value;          /* when CP_LOOP_DONE */
+        GError *error;           /* when CP_LOOP_FAILED or CP_LOOP_CANCELLED */
+    };
 } Slot;
 
 typedef enum { WAIT_ALL, WAIT_FIRST, WAIT_GATHER, WAIT_NEXT } WaitKind;
 
 /* One wait on a group: the task data of its GTask. */
 typedef struct {
+    Timer deadline;              /* first, for its TimerFunc; armed until it passes */
     GTask *task;
     CpLoopGroup *group;          /* a reference */
     WaitKind kind;
     gboolean return_exceptions;  /* WAIT_GATHER */
     gint failed;                 /* WAIT_GATHER: the first failed operation, or -1 */
-    Timer *deadline;             /* NULL when none, or once it has passed */
     gboolean timed_out;
     GCancellable *cancellable;
     gulong cancelled_id;
 } Waiter;
 
+/* Slots live in chunks of SLOT_CHUNK, allocated as the group grows: a slot
+ * never moves (its operation holds a pointer to it), and a million of them
+ * are a thousand allocations, not a million. */
+enum { SLOT_CHUNK = 1024 };
+
 struct CpLoopGroup {
     int ref_count;
     GDestroyNotify value_free;
-    GPtrArray *slots;   /* Slot *, in submission order */
+    GPtrArray *chunks;  /* Slot[SLOT_CHUNK] each; slot i is in chunk i / SLOT_CHUNK */
+    guint size;         /* slots in use, in submission order */
     guint pending;      /* slots still CP_LOOP_PENDING */
-    GQueue ended;       /* indices of ended slots cp_loop_next has not returned */
-    guint returned;     /* slots cp_loop_next has returned */
+    GArray *ended;      /* guint: indices of ended slots, in the order they ended */
+    guint returned;     /* how many of `ended` cp_loop_next has returned */
     GList *waiters;     /* Waiter *, waits not yet completed; each holds its task */
 };
 
 static Slot *
 slot_at(CpLoopGroup *group, guint index)
 {
-    g_return_val_if_fail(index < group->slots->len, NULL);
-    return g_ptr_array_index(group->slots, index);
-}
-
-static void
-slot_free(gpointer data)
-{
-    Slot *slot = data;
-
-    if (slot->value != NULL && slot->group->value_free != NULL)
-        slot->group->value_free(slot->value);
-    g_clear_error(&slot->error);
-    g_object_unref(slot->cancellable);
-    g_free(slot);
+    g_return_val_if_fail(index < group->size, NULL);
+    return (Slot *) g_ptr_array_index(group->chunks, index / SLOT_CHUNK) + index % SLOT_CHUNK;
 }
 
 CpLoopGroup *
@@ -417,8 +814,8 @@ cp_loop_group_new(GDestroyNotify value_free)
 
     group->ref_count = 1;
     group->value_free = value_free;
-    group->slots = g_ptr_array_new_with_free_func(slot_free);
-    g_queue_init(&group->ended);
+    group->chunks = g_ptr_array_new_with_free_func(g_free);
+    group->ended = g_array_new(FALSE, FALSE, sizeof(guint));
     return group;
 }
 
@@ -434,15 +831,24 @@ cp_loop_group_unref(CpLoopGroup *group)
 {
     if (--group->ref_count > 0)
         return;
-    g_ptr_array_free(group->slots, TRUE);   /* slot_free() on each */
-    g_queue_clear(&group->ended);
+    for (guint i = 0; i < group->size; i++) {
+        Slot *slot = slot_at(group, i);
+
+        if (slot->state == CP_LOOP_DONE && slot->value != NULL && group->value_free != NULL)
+            group->value_free(slot->value);
+        else if (slot->state == CP_LOOP_FAILED || slot->state == CP_LOOP_CANCELLED)
+            g_error_free(slot->error);
+        g_clear_object(&slot->cancellable);
+    }
+    g_ptr_array_unref(group->chunks);
+    g_array_unref(group->ended);
     g_free(group);
 }
 
 guint
 cp_loop_group_size(CpLoopGroup *group)
 {
-    return group->slots->len;
+    return group->size;
 }
 
 CpLoopState
@@ -456,7 +862,7 @@ cp_loop_group_count(CpLoopGroup *group, CpLoopState state)
 {
     guint n = 0;
 
-    for (guint i = 0; i < group->slots->len; i++)
+    for (guint i = 0; i < group->size; i++)
         if (slot_at(group, i)->state == state)
             n++;
     return n;
@@ -465,13 +871,17 @@ cp_loop_group_count(CpLoopGroup *group, CpLoopState state)
 gpointer
 cp_loop_group_value(CpLoopGroup *group, guint index)
 {
-    return slot_at(group, index)->value;
+    Slot *slot = slot_at(group, index);
+
+    return slot->state == CP_LOOP_DONE ? slot->value : NULL;
 }
 
 const GError *
 cp_loop_group_error(CpLoopGroup *group, guint index)
 {
-    return slot_at(group, index)->error;
+    Slot *slot = slot_at(group, index);
+
+    return slot->state == CP_LOOP_FAILED || slot->state == CP_LOOP_CANCELLED ? slot->error : NULL;
 }
 
 gboolean
@@ -491,7 +901,7 @@ cp_loop_group_cancel_pending(CpLoopGroup *group)
     guint n = 0;
 
     /* By index, re-reading the length: a handler may start another. */
-    for (guint i = 0; i < group->slots->len; i++)
+    for (guint i = 0; i < group->size; i++)
         n += cp_loop_group_cancel(group, i);
     return n;
 }
@@ -505,9 +915,9 @@ waiter_ready(Waiter *w)
         return group->pending == 0;
     switch (w->kind) {
     case WAIT_FIRST:
-        return group->pending < group->slots->len || group->slots->len == 0;
+        return group->pending < group->size || group->size == 0;
     case WAIT_NEXT:
-        return !g_queue_is_empty(&group->ended) || group->returned == group->slots->len;
+        return group->ended->len > group->returned || group->returned == group->size;
     case WAIT_ALL:
     case WAIT_GATHER:
     default:
@@ -530,10 +940,8 @@ waiter_complete(Waiter *w)
     } else if (w->kind == WAIT_NEXT) {
         gint index = -1;
 
-        if (!g_queue_is_empty(&w->group->ended)) {
-            index = GPOINTER_TO_INT(g_queue_pop_head(&w->group->ended));
-            w->group->returned++;
-        }
+        if (w->group->ended->len > w->group->returned)
+            index = (gint) g_array_index(w->group->ended, guint, w->group->returned++);
         g_task_return_int(task, index);
     } else {
         g_task_return_boolean(task, TRUE);
@@ -589,18 +997,30 @@ slot_done(GObject *source, GAsyncResult *result, gpointer user_data)
 {
     Slot *slot = user_data;
     CpLoopGroup *group = slot->group;
+    gpointer value = NULL;
+    GError *error = NULL;
 
     (void) source;
-    g_return_if_fail(G_IS_TASK(result) && slot->state == CP_LOOP_PENDING);
-    slot->value = g_task_propagate_pointer(G_TASK(result), &slot->error);
-    if (slot->error == NULL)
+    g_return_if_fail(slot->state == CP_LOOP_PENDING);
+    if (is_sleep_result(result)) {
+        /* The operation was a sleep itself; asyncio.sleep() returns None. */
+        cp_loop_sleep_finish(result, &error);
+    } else {
+        g_return_if_fail(G_IS_TASK(result));
+        value = g_task_propagate_pointer(G_TASK(result), &error);
+    }
+    if (error == NULL) {
         slot->state = CP_LOOP_DONE;
-    else if (g_error_matches(slot->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        slot->state = CP_LOOP_CANCELLED;
-    else
-        slot->state = CP_LOOP_FAILED;
+        slot->value = value;
+    } else {
+        slot->state = g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                      ? CP_LOOP_CANCELLED : CP_LOOP_FAILED;
+        slot->error = error;
+    }
     group->pending--;
-    g_queue_push_tail(&group->ended, GUINT_TO_POINTER(slot->index));
+    g_array_append_val(group->ended, slot->index);
+    /* No one cancels an operation that has ended: its cancellable can go. */
+    g_clear_object(&slot->cancellable);
     if (slot->state != CP_LOOP_DONE)
         group_fail_gathers(group, slot->index);
     group_notify(group);
@@ -610,17 +1030,28 @@ slot_done(GObject *source, GAsyncResult *result, gpointer user_data)
 guint
 cp_loop_group_start(CpLoopGroup *group, CpLoopStartFunc start, gpointer arg)
 {
-    Slot *slot = g_new0(Slot, 1);
+    guint index = group->size;
+    GCancellable *cancellable = g_object_new(cp_loop_cancellable_get_type(), NULL);
+    Slot *slot;
 
-    slot->group = group;
-    slot->index = group->slots->len;
-    slot->cancellable = g_cancellable_new();
-    slot->state = CP_LOOP_PENDING;
-    g_ptr_array_add(group->slots, slot);
+    if (index % SLOT_CHUNK == 0)
+        g_ptr_array_add(group->chunks, g_new(Slot, SLOT_CHUNK));
+    group->size++;
+    slot = slot_at(group, index);
+    *slot = (Slot) {
+        .group = group,
+        .index = index,
+        .state = CP_LOOP_PENDING,
+        .cancellable = cancellable,
+    };
     group->pending++;
     cp_loop_group_ref(group);   /* held by the operation until slot_done() */
-    start(arg, slot->cancellable, slot_done, slot);
-    return slot->index;
+    /* slot_done() lets go of the slot's cancellable; should the operation
+     * end inside start(), start() still has it. */
+    g_object_ref(cancellable);
+    start(arg, cancellable, slot_done, slot);
+    g_object_unref(cancellable);
+    return index;
 }
 
 static void
@@ -653,13 +1084,12 @@ waiter_cancelled(GCancellable *cancellable, gpointer data)
 }
 
 static void
-waiter_deadline_passed(gpointer data)
+waiter_deadline_passed(Timer *timer)
 {
-    Waiter *w = data;
+    Waiter *w = (Waiter *) timer;
     GTask *task = g_object_ref(w->task);   /* w lives while we use it */
     CpLoopGroup *group = w->group;
 
-    w->deadline = NULL;   /* ran, and freed by the timer source */
     w->timed_out = TRUE;
     cp_loop_group_cancel_pending(group);
     group_notify(group);
@@ -691,11 +1121,11 @@ waiter_start(CpLoopGroup *group, WaitKind kind, gboolean return_exceptions,
                                                 w, NULL);
     }
     if (timeout >= 0)
-        w->deadline = timer_add(timeout, waiter_deadline_passed, w);
+        timer_add(&w->deadline, timeout, waiter_deadline_passed);
     group->waiters = g_list_append(group->waiters, w);   /* holds the task */
 
     if (kind == WAIT_GATHER && !return_exceptions) {   /* failed already? */
-        for (guint i = 0; i < group->slots->len; i++) {
+        for (guint i = 0; i < group->size; i++) {
             CpLoopState state = slot_at(group, i)->state;
 
             if (state == CP_LOOP_FAILED || state == CP_LOOP_CANCELLED) {

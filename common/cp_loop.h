@@ -92,7 +92,10 @@ guint cp_loop_timers_armed(void);
 /* ---- Sleeping --------------------------------------------------------- */
 
 /* asyncio.sleep(seconds), scaled.  Cancelling `cancellable` removes the
- * timer at once and completes the sleep with G_IO_ERROR_CANCELLED. */
+ * timer at once and completes the sleep with G_IO_ERROR_CANCELLED, on a
+ * later turn of the loop.  The callback's result is a small GAsyncResult,
+ * not a GTask: read it with cp_loop_sleep_finish().  A sleep costs no
+ * GSource and no allocation of its own, so a loop can hold a million. */
 void cp_loop_sleep_async(double seconds, GCancellable *cancellable,
                          GAsyncReadyCallback callback, gpointer user_data);
 
@@ -130,7 +133,10 @@ void cp_loop_group_unref(CpLoopGroup *group);
 
 /* asyncio.create_task(): call start(arg, cancellable, ...) now, with a
  * GCancellable of the operation's own, and keep its outcome in a new slot.
- * Returns the slot's index: 0, 1, 2... in submission order. */
+ * Returns the slot's index: 0, 1, 2... in submission order.  The
+ * cancellable is the group's until the operation ends (ref it to keep it
+ * longer); cp_loop_sleep_async() itself may be the operation, and its slot
+ * then ends with the value NULL, as asyncio.sleep() returns None. */
 guint cp_loop_group_start(CpLoopGroup *group, CpLoopStartFunc start,
                           gpointer arg);
 

@@ -400,6 +400,59 @@ Test(loop, a_late_loop_still_ends_sleeps_in_deadline_order, .timeout = 20)
     assert_loop_empty();
 }
 
+static void
+sleep_op(gpointer arg, GCancellable *cancellable, GAsyncReadyCallback callback,
+         gpointer user_data)
+{
+    cp_loop_sleep_async(*(const double *) arg, cancellable, callback, user_data);
+}
+
+Test(loop, many_sleeps_end_in_deadline_order_and_cancelled_ones_disarm_at_once, .timeout = 20)
+{
+    /* Half armed out of deadline order, half in order; every seventh is
+     * cancelled before the loop runs, and the loop comes late to the rest.
+     * A sleep's deadline is when it was armed plus its time, so of two
+     * sleeps the one that ends later has a time no shorter than the other's
+     * less the time it took to arm them all. */
+    enum { N = 2000 };
+    static double seconds[N];
+    CpLoopGroup *group = cp_loop_group_new(NULL);
+    guint cancelled = 0;
+    double start, arming, last = -1.0;
+
+    cp_time_set_scale(0.01);
+    start = cp_time_now();
+    for (guint i = 0; i < N; i++) {
+        seconds[i] = i < N / 2 ? (i * 7919 % 1000) / 100.0 : 10.0 + i / 1000.0;
+        cp_loop_group_start(group, sleep_op, &seconds[i]);
+    }
+    arming = cp_time_since(start);
+    cr_assert_eq(cp_loop_timers_armed(), N);
+    for (guint i = 0; i < N; i += 7)
+        cancelled += cp_loop_group_cancel(group, i);
+    cr_assert_eq(cp_loop_timers_armed(), N - cancelled, "a cancelled sleep left its timer");
+    cp_sleep_real(0.15 + arming);   /* every sleep is overdue now */
+    for (guint k = 0; k < N; k++) {
+        gint i = next(group, NULL);
+
+        cr_assert_geq(i, 0);
+        if (i % 7 == 0) {
+            cr_assert_eq(cp_loop_group_state(group, (guint) i), CP_LOOP_CANCELLED);
+            continue;
+        }
+        cr_assert_eq(cp_loop_group_state(group, (guint) i), CP_LOOP_DONE);
+        cr_assert_null(cp_loop_group_value(group, (guint) i), "a sleep returns nothing");
+        cr_assert_geq(cp_time_scaled(seconds[i]), last - arming,
+                      "a %.3f s sleep ended after a %.3f s one (arming took %.3f s)",
+                      cp_time_scaled(seconds[i]), last, arming);
+        last = cp_time_scaled(seconds[i]);
+    }
+    cr_assert_eq(next(group, NULL), -1);
+    cr_assert_eq(cp_loop_group_count(group, CP_LOOP_CANCELLED), cancelled);
+    cp_loop_group_unref(group);
+    assert_loop_empty();
+}
+
 Test(loop, a_late_loop_still_times_out_before_a_later_task, .timeout = 20)
 {
     const Job jobs[] = { { 3.0, "too late", FALSE }, { 1.0, "in time", FALSE } };
