@@ -56,7 +56,7 @@
  *    8 MiB of address space, but only the pages it touches take memory);
  *    a process adds the pages it has copied from its parent by writing to
  *    them (the rest stay shared, copy-on-write); a waiting task on the
- *    loop (a cp_loop sleep in a group) adds a few hundred bytes, which is
+ *    loop (a cp_loop sleep in a group) adds about 200 bytes, which is
  *    why the loop scales to 100000 of them.  The lesson reads only its own process's size, which misses
  *    its child processes.  Threads and loop tasks are measured in a
  *    freshly forked child, which has no cached thread stacks to reuse.
