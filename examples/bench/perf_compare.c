@@ -57,8 +57,8 @@
  *    a process adds the pages it has copied from its parent by writing to
  *    them (the rest stay shared, copy-on-write); a waiting task on the
  *    loop (a cp_loop sleep in a group) adds about 200 bytes, which is
- *    why the loop scales to 100000 of them.  The lesson reads only its own process's size, which misses
- *    its child processes.  Threads and loop tasks are measured in a
+ *    why the loop scales to a million of them.  The lesson reads only
+ *    its own process's size, which misses its child processes.  Threads and loop tasks are measured in a
  *    freshly forked child, which has no cached thread stacks to reuse.
  *    The kernel's own memory per thread or process (kernel stack, page
  *    tables) is not visible here.
