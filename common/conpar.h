@@ -14,7 +14,8 @@
  *   (ThreadPoolExecutor), cp_channel (a queue between processes),
  *   cp_procpool (multiprocessing.Pool), cp_shm (shared memory and a
  *   process-shared lock), cp_loop (asyncio on GLib's main loop) and
- *   cp_bench (what the benchmarks share).
+ *   cp_bench (what the benchmarks share; cp_bench_openmp, their OpenMP
+ *   row).
  *
  * Build against the installed library:
  *     cc -std=c11 my_program.c $(pkg-config --cflags --libs conpar)

@@ -207,6 +207,8 @@ cp_bench_approach_name(CpBenchApproach approach)
     case CP_BENCH_THREADS: return "threads";
     case CP_BENCH_PROCESSES: return "processes";
     case CP_BENCH_EVENT_LOOP: return "event_loop";
+    case CP_BENCH_PROBE: return "probe";
+    case CP_BENCH_OPENMP: return "openmp";
     }
     return "unknown";
 }
@@ -361,8 +363,10 @@ typedef struct {
     guint64 sum;
 } ChunkResult;
 
+/* W children, each computing its chunk of 0..n-1, or with `copies` the
+ * whole sum (the probe); the total of what they send back. */
 static guint64
-cpu_processes(guint64 n, int workers)
+cpu_processes(guint64 n, int workers, gboolean copies)
 {
     pid_t *children = g_new(pid_t, workers);
     ChunkResult result;
@@ -383,7 +387,12 @@ cpu_processes(guint64 n, int workers)
             cp_children_in_child();   /* dies with its parent */
             if (close(fds[0]) == -1)
                 cp_die_errno_child("close");
-            cp_bench_chunk(n, workers, k, &first, &last);
+            if (copies) {
+                first = 0;
+                last = n;
+            } else {
+                cp_bench_chunk(n, workers, k, &first, &last);
+            }
             result.worker = (guint64) k;
             result.sum = cp_bench_cpu_work(first, last);
             if (cp_io_write_all(fds[1], &result, sizeof result) == -1)
@@ -507,8 +516,13 @@ cp_bench_cpu_run(CpBenchApproach approach, guint64 n, int workers, guint64 *sum)
         break;
     }
     case CP_BENCH_PROCESSES:
-        *sum = cpu_processes(n, workers);
+        *sum = cpu_processes(n, workers, FALSE);
         break;
+    case CP_BENCH_PROBE:   /* W whole copies at once, sharing nothing */
+        *sum = cpu_processes(n, workers, TRUE);
+        break;
+    case CP_BENCH_OPENMP:   /* cp_bench_openmp_run(): a program built with OpenMP calls it */
+        g_return_val_if_reached(NAN);
     case CP_BENCH_EVENT_LOOP: {
         LoopRun run = { .n = n, .workers = workers };
 
@@ -580,24 +594,43 @@ cp_bench_io_run(CpBenchApproach approach, int workers, int *completed)
     case CP_BENCH_EVENT_LOOP:
         *completed = cp_bench_loop_waits(workers);
         break;
+    case CP_BENCH_PROBE:
+    case CP_BENCH_OPENMP:   /* CPU-bound rows only */
+        g_return_val_if_reached(NAN);
     }
     return cp_time_since(start);
 }
 
-double
-cp_bench_cpu_sample(void *data)
+void
+cp_bench_cpu_check(const CpBenchJob *job, guint64 sum)
 {
-    const CpBenchJob *job = data;
-    guint64 sum, want = cp_bench_cpu_expected(job->options->size);
-    double seconds = cp_bench_cpu_run(job->approach, job->options->size, job->workers, &sum);
+    guint64 want = cp_bench_cpu_expected(job->options->size);
 
+    if (job->approach == CP_BENCH_PROBE)   /* W copies of the sum, mod 2^64 */
+        want *= (guint64) job->workers;
     if (sum != want) {
         fprintf(stderr, "%s: %s with %d workers: the sum is %" PRIu64 ", not %" PRIu64 "\n",
                 g_get_prgname(), cp_bench_approach_name(job->approach), job->workers,
                 (uint64_t) sum, (uint64_t) want);
         exit(EXIT_FAILURE);
     }
+}
+
+double
+cp_bench_cpu_sample(void *data)
+{
+    const CpBenchJob *job = data;
+    guint64 sum;
+    double seconds = cp_bench_cpu_run(job->approach, job->options->size, job->workers, &sum);
+
+    cp_bench_cpu_check(job, sum);
     return seconds;
+}
+
+double
+cp_bench_probe_cores(int workers, const CpBenchFigure *sequential, const CpBenchFigure *probe)
+{
+    return workers * sequential->median / probe->median;
 }
 
 double
@@ -904,6 +937,46 @@ cp_bench_print_footnote(const CpBenchOptions *options, int largest_workers)
     if (largest_workers > options->cores)
         printf("* more workers than cores: only %d run at once, so CPU-bound work "
                "cannot go more than %dx faster\n", options->cores, options->cores);
+}
+
+void
+cp_bench_print_delivered(const CpBenchOptions *options, const CpBenchDelivered *rows, int n)
+{
+    gboolean openmp = FALSE;
+
+    for (int r = 0; r < n; r++)
+        openmp = openmp || rows[r].openmp != NULL;
+    printf("\nThe threads against the cores delivered%s, from the same runs:\n",
+           openmp ? " and against OpenMP" : "");
+    printf("Workers | Cores delivered | Threads ÷ probe%s\n",
+           openmp ? " | OpenMP            | Threads ÷ OpenMP" : "");
+    for (int r = 0; r < n; r++) {
+        const CpBenchDelivered *row = &rows[r];
+        double threads = row->sequential->median / row->threads->median;
+
+        printf("%7d | ", row->workers);
+        if (row->probe != NULL) {
+            double cores = cp_bench_probe_cores(row->workers, row->sequential, row->probe);
+            char *delivered = g_strdup_printf("%.2f of %d", cores, row->workers);
+
+            printf("%15s | %15.2f", delivered, threads / cores);
+            g_free(delivered);
+        } else {
+            printf("%15s | %15s", "-", "-");
+        }
+        if (openmp && row->openmp != NULL) {
+            char *cell = cp_bench_format_figure(row->openmp, 2, "s");
+
+            printf(" | %s %.2fx | %16.2f", cell,
+                   row->sequential->median / row->openmp->median,
+                   row->openmp->median / row->threads->median);
+            g_free(cell);
+        }
+        printf("%s\n", cp_bench_mark(options, row->workers));
+    }
+    printf("Cores delivered (the probe): W copies of the whole sum at once, in W processes\n"
+           "that share nothing, against one copy alone; measured only for W <= cores.\n"
+           "A ratio near 1: the threads lost nothing.\n");
 }
 
 char *

@@ -47,6 +47,24 @@
  * reaped: starting workers is part of the cost, as in the lessons' timed
  * `with ThreadPoolExecutor(...)` blocks.
  *
+ * Two more CPU-bound rows, for -v and --csv, measure the threads against
+ * the machine and against what a C programmer would write instead:
+ *  - CP_BENCH_PROBE, "cores delivered": W independent copies of the whole
+ *    sum (not W chunks of it), one per forked child, which share nothing
+ *    and say nothing until each sends its sum at the end.  W copies on W
+ *    free cores take as long as one copy alone, so
+ *        cores delivered = W x sequential time / probe time
+ *    (cp_bench_probe_cores()) is how many cores the machine gave the run:
+ *    W, or less on a busy machine.  *sum is the copies' total, W times the
+ *    sum.  Measure it in turns with the other rows of the same W, and only
+ *    for W <= cores: beyond, it can only say "cores" again, slowly.
+ *  - CP_BENCH_OPENMP: the sequential loop under one OpenMP pragma.  Its
+ *    runner is cp_bench_openmp_run() (cp_bench_openmp.h), which only a
+ *    program compiled with OpenMP calls; cp_bench_cpu_run() has none.
+ * The ratios that matter are within one run: threads / probe (did the
+ * threads get what the machine gave?) and threads / OpenMP (do the hand-
+ * made threads lose anything to the pragma?), both near 1.
+ *
  * cp_bench_measure_cpu/io() and cp_bench_cpu/io_sample() check every run:
  * a wrong sum, a wait that did not complete or a child that failed is
  * reported on stderr (every child reaped first) and the program exits 1.
@@ -68,7 +86,8 @@
  * benchmark,section,approach,workers,param,value,unit,min,max,speedup,cores
  * with numbers as plain decimals of 6 significant digits (never 1e+06),
  * and an empty speedup where it means nothing.  CPU-bound rows put n in
- * param; I/O rows leave it empty.
+ * param; I/O rows leave it empty.  A probe row's speedup is the cores
+ * delivered (it did W times the work); approach "probe", "openmp".
  */
 #ifndef CP_BENCH_H
 #define CP_BENCH_H
@@ -162,10 +181,13 @@ typedef enum {
     CP_BENCH_SEQUENTIAL,
     CP_BENCH_THREADS,
     CP_BENCH_PROCESSES,
-    CP_BENCH_EVENT_LOOP
+    CP_BENCH_EVENT_LOOP,
+    CP_BENCH_PROBE,     /* CPU-bound only: W whole copies, W processes */
+    CP_BENCH_OPENMP     /* CPU-bound only, by cp_bench_openmp_run() */
 } CpBenchApproach;
 
-/* "sequential", "threads", "processes", "event_loop": the CSV names. */
+/* "sequential", "threads", "processes", "event_loop", "probe", "openmp":
+ * the CSV names. */
 const char *cp_bench_approach_name(CpBenchApproach approach);
 
 /* The CPU-bound work: the sum of i*i for first <= i < last, mod 2^64.  The
@@ -181,11 +203,13 @@ guint64 cp_bench_cpu_expected(guint64 n);
 void cp_bench_chunk(guint64 n, int workers, int k, guint64 *first, guint64 *last);
 
 /* One CPU-bound run of n split over `workers`: returns the seconds and
- * stores the total of the chunks' sums in *sum. */
+ * stores the total of the chunks' sums in *sum (CP_BENCH_PROBE: of the
+ * `workers` whole copies).  Not CP_BENCH_OPENMP (cp_bench_openmp_run()). */
 double cp_bench_cpu_run(CpBenchApproach approach, guint64 n, int workers, guint64 *sum);
 
 /* One I/O-bound run: `workers` simulated waits of one unit.  Returns the
- * seconds and stores in *completed how many waits completed. */
+ * seconds and stores in *completed how many waits completed.  Sequential,
+ * threads, processes and the event loop only. */
 double cp_bench_io_run(CpBenchApproach approach, int workers, int *completed);
 
 /* `waits` simulated waits of one unit at once through cp_loop's public API,
@@ -210,6 +234,15 @@ typedef struct {
 } CpBenchJob;
 double cp_bench_cpu_sample(void *job);
 double cp_bench_io_sample(void *job);
+
+/* The check of a CPU-bound run of job: if sum is not what it must be
+ * (cp_bench_cpu_expected(), times W for the probe), say so on stderr and
+ * exit 1. */
+void cp_bench_cpu_check(const CpBenchJob *job, guint64 sum);
+
+/* Cores delivered: W x sequential / probe, the medians of one run. */
+double cp_bench_probe_cores(int workers, const CpBenchFigure *sequential,
+                            const CpBenchFigure *probe);
 
 /* Per-worker results padded to a cache line of their own: workers that
  * write neighbouring slots do not slow each other down (false sharing).
@@ -269,6 +302,21 @@ const char *cp_bench_mark(const CpBenchOptions *options, int workers);
 /* The footnote for the marked rows, "* more workers than cores: ...",
  * printed only when the table's largest worker count is above the cores. */
 void cp_bench_print_footnote(const CpBenchOptions *options, int largest_workers);
+
+/* With -v: the CPU-bound threads against the cores delivered and against
+ * OpenMP, a row per W, all from the same run:
+ *     Workers | Cores delivered | Threads ÷ probe | OpenMP            | Threads ÷ OpenMP
+ *           2 |       1.98 of 2 |            0.99 | 0.25s ±0.00 1.99x |             1.00
+ * "-" where a row has no probe (W > cores); the OpenMP columns only when
+ * some row has an OpenMP figure. */
+typedef struct {
+    int workers;
+    const CpBenchFigure *sequential;   /* the speedups are against it */
+    const CpBenchFigure *threads;
+    const CpBenchFigure *probe;        /* NULL: not measured */
+    const CpBenchFigure *openmp;       /* NULL: not built with OpenMP */
+} CpBenchDelivered;
+void cp_bench_print_delivered(const CpBenchOptions *options, const CpBenchDelivered *rows, int n);
 
 /* A table cell "0.50s ±0.01": median ± half the spread, `decimals` places,
  * unit after the median ("s").  g_free() it. */

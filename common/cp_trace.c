@@ -160,6 +160,9 @@ flush(Thread *t)
 
 /* Add one event to t's buffer: at_once, write the buffer now.  Past the
  * limit only lives and names are kept, so that every row still ends. */
+static void add_event(Thread *t, bool at_once, const char *format, ...)
+    __attribute__((format(printf, 3, 4)));
+
 static void
 add_event(Thread *t, bool at_once, const char *format, ...)
 {

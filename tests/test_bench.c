@@ -24,6 +24,7 @@
 #endif
 
 #include "cp_bench.h"
+#include "cp_bench_openmp.h"
 #include "cp_children.h"
 #include "cp_io.h"
 #include "cp_test.h"
@@ -179,6 +180,88 @@ Test(bench, cpu_runners_agree_with_the_formula, .timeout = 30)
                 cr_assert_geq(seconds, 0);
             }
     cp_test_assert_no_children();
+}
+
+/* The probe: W whole copies of the sum, so W times the sum, mod 2^64. */
+Test(bench, probe_copies_the_whole_sum, .timeout = 30)
+{
+    const int workers[] = { 1, 2, 3, 8 };
+    const guint64 sizes[] = { 7, 1001, 5000000 };   /* the last one wraps */
+
+    for (gsize w = 0; w < G_N_ELEMENTS(workers); w++)
+        for (gsize i = 0; i < G_N_ELEMENTS(sizes); i++) {
+            guint64 sum = 1;
+            double seconds = cp_bench_cpu_run(CP_BENCH_PROBE, sizes[i], workers[w], &sum);
+
+            cr_assert_eq(sum, (guint64) workers[w] * cp_bench_cpu_expected(sizes[i]),
+                         "%d copies, n = %" G_GUINT64_FORMAT, workers[w], sizes[i]);
+            cr_assert_geq(seconds, 0);
+        }
+    cp_test_assert_no_children();
+}
+
+/* Cores delivered: W x one alone / W at once.  Positive, and no more than
+ * W, with slack for a noisy machine: the fastest of 5 runs of each (about
+ * 20 ms a copy), which a busy spell slows the least. */
+Test(bench, probe_delivers_at_most_w_cores, .timeout = 30)
+{
+    CpBenchOptions opt = { .repeat = 5, .size = 20000000, .cores = cp_bench_cores() };
+    int w = MIN(2, opt.cores);
+    CpBenchJob alone = { &opt, CP_BENCH_PROBE, 1 }, together = { &opt, CP_BENCH_PROBE, w };
+    CpBenchSampleFunc samples[] = { cp_bench_cpu_sample, cp_bench_cpu_sample };
+    void *data[] = { &alone, &together };
+    CpBenchFigure f[2];
+
+    cp_bench_measure_interleaved(opt.repeat, 2, samples, data, f);
+    CpBenchFigure one = { f[0].min, f[0].min, f[0].min }, all = { f[1].min, f[1].min, f[1].min };
+    double cores = cp_bench_probe_cores(w, &one, &all);
+
+    cr_assert(cores > 0 && cores <= w + 0.5, "%.2f of %d cores delivered", cores, w);
+    cp_test_assert_no_children();
+}
+
+Test(bench, probe_cores_is_w_times_the_ratio, .timeout = 30)
+{
+    CpBenchFigure sequential = { 0.5, 0.49, 0.51 }, probe = { 0.6, 0.55, 0.7 };
+
+    cr_assert_float_eq(cp_bench_probe_cores(4, &sequential, &probe), 4 * 0.5 / 0.6, 1e-12);
+    cr_assert_float_eq(cp_bench_probe_cores(1, &sequential, &sequential), 1, 1e-12);
+}
+
+/* A wrong sum is reported and exits 1; for the probe, the sum is W times. */
+Test(bench, cpu_check_exits_on_a_wrong_sum, .exit_code = 1, .timeout = 30)
+{
+    CpBenchOptions opt = { .repeat = 1, .size = 1000, .cores = 2 };
+    CpBenchJob probe = { &opt, CP_BENCH_PROBE, 3 };
+
+    cp_bench_cpu_check(&probe, 3 * cp_bench_cpu_expected(1000));   /* right: returns */
+    cp_bench_cpu_check(&probe, cp_bench_cpu_expected(1000));       /* one copy's: exits */
+}
+
+/* OpenMP's pragma on the same sum: the same total for every W (a team of
+ * W threads, W > cores included), through the checked sample too. */
+Test(bench, openmp_agrees_with_the_formula, .timeout = 30)
+{
+#ifdef _OPENMP
+    const int workers[] = { 1, 2, 3, 8 };
+    const guint64 sizes[] = { 0, 7, 1001, 5000000 };
+    CpBenchOptions opt = { .repeat = 2, .size = 100003, .cores = 2 };
+    CpBenchJob job = { &opt, CP_BENCH_OPENMP, 3 };
+
+    for (gsize w = 0; w < G_N_ELEMENTS(workers); w++)
+        for (gsize i = 0; i < G_N_ELEMENTS(sizes); i++) {
+            guint64 sum = 1;
+            double seconds = cp_bench_openmp_run(sizes[i], workers[w], &sum);
+
+            cr_assert_eq(sum, cp_bench_cpu_expected(sizes[i]), "%d threads, n = %" G_GUINT64_FORMAT,
+                         workers[w], sizes[i]);
+            cr_assert_geq(seconds, 0);
+        }
+    cr_assert_geq(cp_bench_openmp_sample(&job), 0);
+    cr_assert_str_eq(cp_bench_approach_name(CP_BENCH_OPENMP), "openmp");
+#else
+    cr_skip_test("built without OpenMP: no openmp row");
+#endif
 }
 
 Test(bench, io_runners_complete_every_wait, .timeout = 30)

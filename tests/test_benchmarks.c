@@ -30,6 +30,14 @@
 
 #define CSV_HEADER "benchmark,section,approach,workers,param,value,unit,min,max,speedup,cores"
 
+/* The CPU-bound benchmarks have an "openmp" row (-v, --csv) when they were
+ * built with OpenMP. */
+#ifdef CP_HAVE_OPENMP
+#define WITH_OPENMP 1
+#else
+#define WITH_OPENMP 0
+#endif
+
 /* ------------------------------------------------------------ shared checks */
 
 static int
@@ -173,6 +181,18 @@ assert_speedup_line(const CpRun *run, const char *label)
     g_free(prefix);
 }
 
+#define DELIVERED_HEADER "Workers | Cores delivered | Threads ÷ probe"
+
+/* Is line i a row of -v's table of cores delivered (cp_bench_print_delivered())?
+ * Its rows start as the lesson's do, "      2 | ". */
+static gboolean
+in_delivered_table(const CpRun *run, guint i)
+{
+    while (i > 0 && g_regex_match_simple("^ *[0-9]+ \\| ", run->lines[i], 0, 0))
+        i--;
+    return g_str_has_prefix(run->lines[i], DELIVERED_HEADER);
+}
+
 /* A table row "      2 |     0.01s ±0.00 1.99x |     0.01s ±0.00 2.01x[ *]",
  * once, with the mark when it has more workers than cores.  The tiny sizes
  * may print 0.00s and 0.00x; the CSV tests check that figures are > 0. */
@@ -187,7 +207,7 @@ assert_table_row(const CpRun *run, int workers)
         double m1, s1, x1, m2, s2, x2;
         int used = 0;
 
-        if (!g_str_has_prefix(line, prefix))
+        if (!g_str_has_prefix(line, prefix) || in_delivered_table(run, i))
             continue;
         n++;
         cr_assert_eq(sscanf(line + strlen(prefix), "%lfs ±%lf %lfx | %lfs ±%lf %lfx%n",
@@ -198,6 +218,57 @@ assert_table_row(const CpRun *run, int workers)
     }
     cr_assert_eq(n, 1, "%u rows for %d workers: %s", n, workers, run->out);
     g_free(prefix);
+}
+
+/* -v's table of cores delivered, once: its header (the OpenMP columns when
+ * the benchmarks were built with OpenMP), then a row per W of `counts`:
+ *     "      2 |       1.98 of 2 |            0.99[ | 0.25s ±0.00 1.99x |             1.00][ *]"
+ * with "-" for the probe where W > cores.  The tiny sizes may print 0.00
+ * (a fork costs more than such a sum); the CSV tests check figures > 0. */
+static void
+assert_delivered_table(const CpRun *run, const int *counts, int rows)
+{
+    int header = -1;
+
+    for (guint i = 0; i < run->n_lines; i++)
+        if (g_str_has_prefix(run->lines[i], DELIVERED_HEADER)) {
+            cr_assert_lt(header, 0, "two tables of cores delivered: %s", run->out);
+            header = (int) i;
+        }
+    cr_assert_geq(header, 0, "no table of cores delivered: %s", run->out);
+    cr_assert_str_eq(run->lines[header],
+                     WITH_OPENMP ? DELIVERED_HEADER " | OpenMP            | Threads ÷ OpenMP"
+                                 : DELIVERED_HEADER);
+    for (int r = 0; r < rows; r++) {
+        const char *line = run->lines[header + 1 + r];
+        char *prefix = g_strdup_printf("%7d | ", counts[r]);
+        const char *rest = line + strlen(prefix);
+        double cores_delivered, ratio, median, spread, speedup;
+        int of = 0, used = 0;
+
+        cr_assert(g_str_has_prefix(line, prefix), "row %d: %s", r, run->out);
+        if (counts[r] <= cores()) {
+            cr_assert_eq(sscanf(rest, "%lf of %d | %lf%n", &cores_delivered, &of, &ratio, &used), 3,
+                         "%s", line);
+            cr_assert(cores_delivered >= 0 && ratio >= 0 && of == counts[r], "%s", line);
+        } else {
+            const char *none = "              - |               -";
+
+            cr_assert(g_str_has_prefix(rest, none), "no probe beyond the cores: %s", line);
+            used = (int) strlen(none);
+        }
+        rest += used;
+        if (WITH_OPENMP) {
+            cr_assert_eq(sscanf(rest, " | %lfs ±%lf %lfx | %lf%n", &median, &spread, &speedup,
+                                &ratio, &used), 4, "%s", line);
+            cr_assert(median >= 0 && spread >= 0 && speedup >= 0 && ratio >= 0, "%s", line);
+            rest += used;
+        }
+        cr_assert_str_eq(rest, counts[r] > cores() ? " *" : "", "mark in: %s", line);
+        g_free(prefix);
+    }
+    cr_assert(g_str_has_prefix(run->lines[header + 1 + rows], "Cores delivered (the probe): "),
+              "%s", run->out);
 }
 
 /* ---------------------------------------- the lessons' lines, as templates */
@@ -388,6 +459,27 @@ Test(concurrency_vs_parallelism, table, .timeout = 30)
     assert_footnote(run, 4);
     assert_speedup_line(run, "Threading");
     assert_speedup_line(run, "Multiprocessing");
+    /* What -v adds: the cores delivered to as many of the 4 workers as
+     * there are cores; OpenMP when built with it. */
+    double x = 0;
+    int of = 0, copies = 0, used = 0, line = -1;
+
+    for (guint i = 0; i < run->n_lines; i++)
+        if (g_str_has_prefix(run->lines[i], "Cores delivered: "))
+            line = (int) i;
+    cr_assert_geq(line, 0, "%s", run->out);
+    cr_assert_eq(sscanf(run->lines[line], "Cores delivered: %lf of %d (the probe: %d whole copies "
+                        "of the sum at once)%n", &x, &of, &copies, &used), 3, "%s", run->lines[line]);
+    cr_assert(x >= 0 && of == MIN(4, cores()) && copies == of && used > 0 &&
+              run->lines[line][used] == '\0', "%s", run->lines[line]);
+    cr_assert_eq(cp_test_count_prefix(run, "Threading ÷ cores delivered: "), 4 <= cores());
+    if (WITH_OPENMP) {
+        assert_seconds_line(run, "OpenMP CPU task", FALSE, 4 > cores());
+        assert_speedup_line(run, "OpenMP");
+        cr_assert_eq(cp_test_count_prefix(run, "Threading ÷ OpenMP: "), 1, "%s", run->out);
+    } else {
+        cr_assert_null(strstr(run->out, "OpenMP"), "%s", run->out);
+    }
     cp_run_free(run);
 }
 
@@ -396,7 +488,10 @@ Test(concurrency_vs_parallelism, csv, .timeout = 30)
     CpRun *run = cp_test_run(CVP, "--csv", "--size=20000", "--repeat=2", "--time-scale=0.001", NULL);
     GPtrArray *rows = parse_csv(run, "concurrency_vs_parallelism");
 
-    cr_assert_eq(rows->len, 6, "rows: %s", run->out);
+    cr_assert_eq(rows->len, 7 + WITH_OPENMP, "rows: %s", run->out);
+    assert_csv_row(rows, "cpu", "probe", MIN(4, cores()), "s");
+    if (WITH_OPENMP)
+        assert_csv_row(rows, "cpu", "openmp", 4, "s");
     assert_csv_row(rows, "io", "sequential", 3, "s");
     assert_csv_row(rows, "io", "threads", 3, "s");
     assert_csv_row(rows, "io", "processes", 3, "s");
@@ -559,23 +654,42 @@ Test(thread_vs_process, table, .timeout = 30)
     assert_table_row(run, 1);
     assert_table_row(run, 2);
     assert_table_row(run, 4);
+    assert_delivered_table(run, (const int[]) { 1, 2, 4 }, 3);
     assert_footnote(run, 4);
     cp_run_free(run);
 }
 
+/* The rows beyond the lesson's: the probe for W <= cores (its speedup, the
+ * cores delivered), OpenMP when built with it. */
 Test(thread_vs_process, csv, .timeout = 30)
 {
     CpRun *run = cp_test_run(TVP, "--csv", "--size=20000", "--repeat=2", "--max-workers=3", NULL);
     GPtrArray *rows = parse_csv(run, "thread_vs_process");
     const int workers[] = { 1, 2, 3 };
+    guint probes = 0;
 
-    cr_assert_eq(rows->len, 7, "rows: %s", run->out);
+    for (gsize i = 0; i < G_N_ELEMENTS(workers); i++)
+        probes += workers[i] <= cores();
+    cr_assert_eq(rows->len, 7 + probes + (WITH_OPENMP ? 3 : 0), "rows: %s", run->out);
     assert_csv_row(rows, "cpu", "sequential", 1, "s");
     for (gsize i = 0; i < G_N_ELEMENTS(workers); i++) {
         assert_csv_row(rows, "cpu", "threads", workers[i], "s");
         assert_csv_row(rows, "cpu", "processes", workers[i], "s");
         cr_assert_neq(csv_row(rows, "cpu", "threads", workers[i])[9][0], '\0', "no speedup");
+        if (workers[i] <= cores()) {
+            assert_csv_row(rows, "cpu", "probe", workers[i], "s");
+            cr_assert_str_eq(csv_row(rows, "cpu", "probe", workers[i])[4], "20000", "param is n");
+            cr_assert_neq(csv_row(rows, "cpu", "probe", workers[i])[9][0], '\0', "no cores delivered");
+        } else {
+            cr_assert_null(csv_row(rows, "cpu", "probe", workers[i]), "probe beyond the cores");
+        }
+        if (WITH_OPENMP) {
+            assert_csv_row(rows, "cpu", "openmp", workers[i], "s");
+            cr_assert_neq(csv_row(rows, "cpu", "openmp", workers[i])[9][0], '\0', "no speedup");
+        }
     }
+    if (!WITH_OPENMP)
+        cr_assert_null(strstr(run->out, ",openmp,"), "an openmp row without OpenMP: %s", run->out);
     g_ptr_array_unref(rows);
     cp_run_free(run);
 }
@@ -699,7 +813,7 @@ assert_perf_rows(const CpRun *run, int workers, int io_header)
         double m[4], s[4], x[3];
         int used = 0;
 
-        if (!g_str_has_prefix(line, prefix))
+        if (!g_str_has_prefix(line, prefix) || in_delivered_table(run, i))
             continue;
         cr_assert_eq(sscanf(line + strlen(prefix),
                             "%lfs ±%lf | %lfs ±%lf %lfx | %lfs ±%lf %lfx | %lfs ±%lf %lfx%n",
@@ -824,6 +938,11 @@ Test(perf_compare, tables, .timeout = 30)
     assert_perf_rows(run, 1, io_header);
     assert_perf_rows(run, 2, io_header);
     assert_perf_rows(run, 3, io_header);
+    /* After the CPU-bound table. */
+    cr_assert_lt(cp_test_find_line(run, "CPU-bound performance comparison:", 0),
+                 cp_test_find_line(run, "Cores delivered (the probe): W copies of the whole sum "
+                                        "at once, in W processes", 0));
+    assert_delivered_table(run, (const int[]) { 1, 2, 3 }, 3);
     assert_footnote(run, 3);
     at = cp_test_find_line(run, "Tasks | Event loop", 0);
     cr_assert_eq(sscanf(run->lines[at + 1], "  100 | %lfs ±%lf", &median, &spread), 2,
@@ -910,7 +1029,7 @@ Test(perf_compare, csv, .timeout = 30)
     GPtrArray *rows = parse_perf_csv(run, &memory_rows);
     char **scale;
 
-    cr_assert_eq(rows->len, 17, "rows: %s", run->out);
+    cr_assert_eq(rows->len, (guint) (17 + MIN(2, cores()) + (WITH_OPENMP ? 2 : 0)), "rows: %s", run->out);
     for (gsize a = 0; a < G_N_ELEMENTS(approaches); a++)
         for (int w = 1; w <= 2; w++) {
             assert_csv_row(rows, "cpu", approaches[a], w, "s");
@@ -918,6 +1037,13 @@ Test(perf_compare, csv, .timeout = 30)
             cr_assert_str_eq(csv_row(rows, "cpu", approaches[a], w)[4], "20000", "param is n");
             cr_assert_neq(csv_row(rows, "io", approaches[a], w)[9][0], '\0', "no speedup");
         }
+    /* CPU-bound only: the probe for W <= cores, OpenMP when built with it. */
+    for (int w = 1; w <= 2; w++) {
+        cr_assert_eq(csv_row(rows, "cpu", "probe", w) != NULL, w <= cores(), "probe, %d: %s", w, run->out);
+        cr_assert_eq(csv_row(rows, "cpu", "openmp", w) != NULL, WITH_OPENMP, "openmp, %d: %s", w, run->out);
+        cr_assert_null(csv_row(rows, "io", "probe", w));
+        cr_assert_null(csv_row(rows, "io", "openmp", w));
+    }
     cr_assert_str_eq(csv_row(rows, "cpu", "sequential", 2)[9], "1");
     scale = csv_row(rows, "io_scale", "event_loop", 1);
     cr_assert_not_null(scale, "no io_scale row: %s", run->out);
@@ -960,7 +1086,8 @@ Test(perf_compare, csv_sections_run_only_those, .timeout = 30)
                       "--time-scale=0.001", "--max-workers=1", NULL);
     rows = parse_perf_csv(run, &memory_rows);
     cr_assert_eq(memory_rows, 0, "%s", run->out);
-    cr_assert_eq(rows->len, 8, "4 cpu and 4 io rows: %s", run->out);
+    /* cpu: sequential, threads, processes, event loop, probe (and openmp). */
+    cr_assert_eq(rows->len, 5 + WITH_OPENMP + 4, "cpu and 4 io rows: %s", run->out);
     cr_assert_null(strstr(run->out, ",io_scale"), "%s", run->out);
     g_ptr_array_unref(rows);
     cp_run_free(run);
@@ -1342,7 +1469,11 @@ remove_dir(const char *dir)
 }
 
 /* Known figures in, the targets' verdicts out: a target met, one missed by
- * a given amount, the "Cores delivered" row, and the summary's counts. */
+ * a given amount, the "Cores delivered" rows, and the summary's counts.
+ * thread_vs_process's probe delivered 1.75 of 2 cores: its absolute
+ * CPU-bound targets are not required, whatever they show; perf_compare's
+ * delivered 2.00, so its are.  The ratios compare as printed: 1.9395 / 2
+ * = 0.96975 prints 0.97 and meets 0.97. */
 Test(make_bench, report_checks_the_targets, .timeout = 30)
 {
     char *dir = g_dir_make_tmp("conpar-report-XXXXXX", NULL);
@@ -1356,7 +1487,12 @@ Test(make_bench, report_checks_the_targets, .timeout = 30)
               "thread_vs_process,cpu,threads,2,1000,0.263,s,0.25,0.27,1.899,2\n"
               "thread_vs_process,cpu,processes,2,1000,0.416,s,0.41,0.42,1.2,2\n"
               "thread_vs_process,cpu,threads,4,1000,0.27,s,0.26,0.28,1.85,2\n"
-              "thread_vs_process,cpu,processes,4,1000,0.294,s,0.29,0.3,1.7,2\n");
+              "thread_vs_process,cpu,processes,4,1000,0.294,s,0.29,0.3,1.7,2\n"
+              "thread_vs_process,cpu,probe,1,1000,0.5,s,0.49,0.51,1,2\n"
+              "thread_vs_process,cpu,openmp,1,1000,0.5,s,0.49,0.51,1,2\n"
+              "thread_vs_process,cpu,probe,2,1000,0.571,s,0.56,0.58,1.75,2\n"
+              "thread_vs_process,cpu,openmp,2,1000,0.25,s,0.24,0.26,2,2\n"
+              "thread_vs_process,cpu,openmp,4,1000,0.263,s,0.26,0.27,1.9,2\n");
     write_csv(dir, "gil_demo",
               "gil_demo,gil,sequential,1,1000,0.5,s,0.49,0.51,1,2\n"
               "gil_demo,gil,global_lock,2,1000,0.556,s,0.55,0.56,0.9,2\n"
@@ -1367,18 +1503,44 @@ Test(make_bench, report_checks_the_targets, .timeout = 30)
               "queue_throughput,queue,cp_queue,4,4x4@1024,3000000,items/s,2900000,3100000,,2\n"
               "queue_throughput,queue,gasyncqueue,4,4x4@unbounded,3500000,items/s,3400000,3600000,,2\n");
     write_csv(dir, "perf_compare",
+              "perf_compare,cpu,sequential,2,1000,0.5,s,0.49,0.51,1,2\n"
+              "perf_compare,cpu,threads,2,1000,0.258,s,0.25,0.26,1.9395,2\n"
+              "perf_compare,cpu,processes,2,1000,0.26,s,0.25,0.27,1.92,2\n"
+              "perf_compare,cpu,probe,2,1000,0.5,s,0.49,0.51,2,2\n"
+              "perf_compare,cpu,openmp,2,1000,0.263,s,0.26,0.27,1.9,2\n"
               "perf_compare,memory,threads,4,,48,KiB,47,49,,2\n");
 
     cr_assert_eq(run_report(dir, &out, &err), 0, "stdout: %s\nstderr: %s", out, err);
-    cr_assert_not_null(strstr(out, "bench: targets: 3 met, 3 missed, 2 not checked"), "stdout: %s", out);
+    cr_assert_not_null(strstr(out, "bench: targets: 7 met, 3 missed, 2 not required, 2 not checked"),
+                       "stdout: %s", out);
     path = g_build_filename(dir, "report.md", NULL);
     cr_assert(g_file_get_contents(path, &report, NULL, NULL), "no report.md");
     cr_assert(contains_line(report,
               "| CPU-bound threads: speedup ≥ 0.95 × W at W = cores = 2, ≥ 0.9 × cores for W > cores"
-              " | thread_vs_process | met: W=2 1.90x, W=4 1.85x |"), "%s", report);
+              " | thread_vs_process | not required: probe delivered 1.75 of 2 cores; W=2 1.90x, W=4 1.85x |"),
+              "%s", report);
     cr_assert(contains_line(report,
               "| CPU-bound processes: speedup ≥ 0.95 × W at W = cores = 2, ≥ 0.9 × cores for W > cores"
-              " | thread_vs_process | **missed**: W=2 1.20x < 1.90x, W=4 1.70x < 1.80x |"), "%s", report);
+              " | thread_vs_process | not required: probe delivered 1.75 of 2 cores;"
+              " W=2 1.20x < 1.90x, W=4 1.70x < 1.80x |"), "%s", report);
+    cr_assert(contains_line(report,
+              "| CPU-bound threads ÷ probe ≥ 0.97 at every W ≤ cores (same run)"
+              " | thread_vs_process | met: W=1 1.00, W=2 1.09 |"), "%s", report);
+    cr_assert(contains_line(report,
+              "| CPU-bound threads ÷ OpenMP ≥ 0.97 at every W ≤ cores (same run)"
+              " | thread_vs_process | **missed**: W=1 1.00, W=2 0.95 < 0.97 |"), "%s", report);
+    cr_assert(contains_line(report,
+              "| CPU-bound threads: speedup ≥ 0.95 × W at W = cores = 2 | perf_compare | met: W=2 1.94x |"),
+              "%s", report);
+    cr_assert(contains_line(report,
+              "| CPU-bound processes: speedup ≥ 0.95 × W at W = cores = 2 | perf_compare | met: W=2 1.92x |"),
+              "%s", report);
+    cr_assert(contains_line(report,
+              "| CPU-bound threads ÷ probe ≥ 0.97 at every W ≤ cores (same run)"
+              " | perf_compare | met: W=2 0.97 |"), "%s", report);
+    cr_assert(contains_line(report,
+              "| CPU-bound threads ÷ OpenMP ≥ 0.97 at every W ≤ cores (same run)"
+              " | perf_compare | met: W=2 1.02 |"), "%s", report);
     cr_assert(contains_line(report, "| Global lock: speedup ≤ 1.1x | gil_demo | met: W=2 0.90x |"), "%s", report);
     cr_assert(contains_line(report,
               "| No lock: speedup ≥ 0.95 × min(W, cores) | gil_demo | **missed**: W=2 1.50x < 1.90x |"),
@@ -1392,7 +1554,13 @@ Test(make_bench, report_checks_the_targets, .timeout = 30)
     cr_assert(strstr(report, "| 4\\* | 48.0 KiB") == NULL, "%s", report);
     cr_assert(strstr(report, "| 4 | 48.0 KiB") != NULL, "%s", report);
     cr_assert(strstr(report, "| 4\\* |") != NULL, "%s", report);
-    cr_assert(contains_line(report, "| thread_vs_process | 2 | 1.20x | 1.20 of 2 | 1.90x | 1.58 |"),
+    cr_assert(contains_line(report, "| Benchmark | W | Cores delivered (probe) | Threads | Threads ÷ probe"
+                                    " | OpenMP | Threads ÷ OpenMP | Processes |"), "%s", report);
+    cr_assert(contains_line(report, "| thread_vs_process | 1 | 1.00 of 1 | 1.00x | 1.00 | 1.00x | 1.00 | 1.00x |"),
+              "%s", report);
+    cr_assert(contains_line(report, "| thread_vs_process | 2 | 1.75 of 2 | 1.90x | 1.09 | 2.00x | 0.95 | 1.20x |"),
+              "%s", report);
+    cr_assert(contains_line(report, "| perf_compare | 2 | 2.00 of 2 | 1.94x | 0.97 | 1.90x | 1.02 | 1.92x |"),
               "%s", report);
     cr_assert(strstr(out, "plots skipped") != NULL, "stdout: %s", out);
     /* No bench-python or bench-peers results here: no pointer to them. */

@@ -20,9 +20,15 @@
  *
  * -v adds what C measures beyond the lesson's lines: the cores, how each
  * figure is taken, n, the time scale, a "±" half spread after each time,
- * "*" on the CPU-bound lines with more workers than cores and a footnote.
- * --csv prints every figure in the shared CSV format (real seconds) that
- * `make bench` reads, instead of the lesson's lines.
+ * "*" on the CPU-bound lines with more workers than cores and a footnote;
+ * and two more CPU-bound figures, measured in the same turns: the cores
+ * the machine delivered (the probe: as many whole copies of the sum at
+ * once, in processes, as there are cores, up to 4) and, when compiled
+ * with OpenMP, the sum under one `#pragma omp parallel for reduction`
+ * (common/cp_bench_openmp.c), with the threads' speedup against each.
+ * --csv prints every figure, those two ("probe", "openmp") included, in
+ * the shared CSV format (real seconds) that `make bench` reads, instead
+ * of the lesson's lines.
  *
  * Look for: the three waits take 3 seconds in sequence and 1 second in
  * threads or in processes: a waiting task needs no core, so taking turns
@@ -39,13 +45,16 @@
  * bench/gil_demo.c; pools/fetch_pool.c for waits on a thread pool.
  *
  * Build alone: cc -std=c11 concurrency_vs_parallelism.c $(pkg-config --cflags --libs conpar)
+ * (add -fopenmp for the OpenMP figure).
  */
 #define _POSIX_C_SOURCE 200809L
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "cp_bench.h"
+#include "cp_bench_openmp.h"
 #include "cp_format.h"
 #include "cp_time.h"
 
@@ -106,6 +115,22 @@ print_csv(const char *section, const char *approach, int workers,
     cp_bench_csv_print_row(&row);
 }
 
+/* -v: the threads against what the machine delivered and against OpenMP,
+ * from the same runs. */
+static void
+print_delivered(double threads_speedup, int probe_workers, double delivered,
+                const CpBenchFigure *sequential, const CpBenchFigure *openmp)
+{
+    if (openmp != NULL)
+        printf("OpenMP: %.2fx\n", sequential->median / openmp->median);
+    printf("Cores delivered: %.2f of %d (the probe: %d whole copies of the sum at once)\n",
+           delivered, probe_workers, probe_workers);
+    if (probe_workers == CPU_WORKERS)
+        printf("Threading ÷ cores delivered: %.2f\n", threads_speedup / delivered);
+    if (openmp != NULL)
+        printf("Threading ÷ OpenMP: %.2f\n", threads_speedup / (sequential->median / openmp->median));
+}
+
 /* The lesson prints what each wait returned. */
 static void
 print_wait_results(void)
@@ -156,28 +181,45 @@ main(int argc, char *argv[])
         fflush(stdout);
     }
 
-    /* The three CPU-bound figures are measured in turns, so that a busy
-     * spell of the machine hits them all alike. */
-    CpBenchJob jobs[3] = {
+    /* The CPU-bound figures are measured in turns, so that a busy spell
+     * of the machine hits them all alike.  With -v or --csv, two more: the
+     * cores delivered (the probe, at as many of the 4 workers as there are
+     * cores) and, when compiled with OpenMP, its pragma on the same sum. */
+    gboolean extra = verbose || opt.csv;
+    int probe_workers = MIN(CPU_WORKERS, opt.cores);
+    CpBenchJob jobs[5] = {
         { &opt, CP_BENCH_SEQUENTIAL, 1 },
         { &opt, CP_BENCH_THREADS, CPU_WORKERS },
         { &opt, CP_BENCH_PROCESSES, CPU_WORKERS },
+        { &opt, CP_BENCH_PROBE, probe_workers },
+        { &opt, CP_BENCH_OPENMP, CPU_WORKERS },
     };
-    CpBenchSampleFunc samples[3] = { cp_bench_cpu_sample, cp_bench_cpu_sample, cp_bench_cpu_sample };
-    void *data[3] = { &jobs[0], &jobs[1], &jobs[2] };
-    CpBenchFigure cpu[3];
+    CpBenchSampleFunc samples[5] = { cp_bench_cpu_sample, cp_bench_cpu_sample, cp_bench_cpu_sample,
+                                     cp_bench_cpu_sample, NULL };
+    void *data[5] = { &jobs[0], &jobs[1], &jobs[2], &jobs[3], &jobs[4] };
+    CpBenchFigure cpu[5];
+    int measured = extra ? 4 : 3;
+#ifdef _OPENMP   /* compiled with OpenMP: its figure too */
+    samples[4] = cp_bench_openmp_sample;
+    measured = extra ? 5 : 3;
+#endif
 
-    cp_bench_measure_interleaved(opt.repeat, 3, samples, data, cpu);
+    cp_bench_measure_interleaved(opt.repeat, measured, samples, data, cpu);
     CpBenchFigure cpu_seq = cpu[0], cpu_threads = cpu[1], cpu_processes = cpu[2];
+    const CpBenchFigure *probe = measured > 3 ? &cpu[3] : NULL;
+    const CpBenchFigure *openmp = measured > 4 ? &cpu[4] : NULL;
     if (!opt.csv) {
         const char *mark = cp_bench_mark(&opt, CPU_WORKERS);
 
         print_figure("Sequential CPU task", &cpu_seq, "");
         print_figure("Threading CPU task", &cpu_threads, mark);
         print_figure("Multiprocessing CPU task", &cpu_processes, mark);
+        if (verbose && openmp != NULL)
+            print_figure("OpenMP CPU task", openmp, mark);
     }
     double threads_speedup = cpu_seq.median / cpu_threads.median;
     double processes_speedup = cpu_seq.median / cpu_processes.median;
+    double delivered = probe != NULL ? cp_bench_probe_cores(probe_workers, &cpu_seq, probe) : NAN;
 
     if (opt.csv) {
         cp_bench_csv_print_header();
@@ -187,6 +229,10 @@ main(int argc, char *argv[])
         print_csv("cpu", "sequential", 1, &cpu_seq, 1.0);
         print_csv("cpu", "threads", CPU_WORKERS, &cpu_threads, threads_speedup);
         print_csv("cpu", "processes", CPU_WORKERS, &cpu_processes, processes_speedup);
+        if (probe != NULL)   /* its speedup: the cores delivered */
+            print_csv("cpu", "probe", probe_workers, probe, delivered);
+        if (openmp != NULL)
+            print_csv("cpu", "openmp", CPU_WORKERS, openmp, cpu_seq.median / openmp->median);
     } else {
         if (verbose)
             cp_bench_print_footnote(&opt, CPU_WORKERS);
@@ -195,6 +241,8 @@ main(int argc, char *argv[])
         printf("Sequential: 1.00x\n");
         printf("Threading: %.2fx\n", threads_speedup);
         printf("Multiprocessing: %.2fx\n", processes_speedup);
+        if (verbose)
+            print_delivered(threads_speedup, probe_workers, delivered, &cpu_seq, openmp);
     }
     g_free(size);
     return EXIT_SUCCESS;

@@ -25,10 +25,13 @@
  * -v adds what C measures beyond the lesson's lines: the cores, how each
  * figure is taken, n, the time scale, a "±" half spread and a speedup in
  * every cell, "*" on CPU-bound rows with more workers than cores and a
- * footnote, the event loop at scale (below), the memory in KiB with
- * what it is made of, and after each scalability line what this run
- * measured.  --csv prints every figure in the shared CSV format (real
- * seconds, bytes) that `make bench` reads, instead of the lesson's lines;
+ * footnote, the threads against the cores delivered (the probe, W <= cores)
+ * and OpenMP (when compiled with it) under the CPU-bound table (see
+ * bench/thread_vs_process.c), the event loop at scale (below), the memory
+ * in KiB with what it is made of, and after each scalability line what
+ * this run measured.  --csv prints every figure, the CPU-bound "probe"
+ * and "openmp" rows included, in the shared CSV format (real seconds,
+ * bytes) that `make bench` reads, instead of the lesson's lines;
  * --sections=LIST (of cpu,io,memory,io_scale; default all) then runs only
  * those, as python/workloads.py's --sections does: `make bench-peers`
  * runs io_scale alone (with --size given, nothing is calibrated).
@@ -72,6 +75,7 @@
  * bench/spawn_cost.c (what one thread or process costs), async/gather.c.
  *
  * Build alone: cc -std=c11 perf_compare.c $(pkg-config --cflags --libs conpar)
+ * (add -fopenmp for the OpenMP row).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -82,6 +86,7 @@
 #include <sys/resource.h>
 
 #include "cp_bench.h"
+#include "cp_bench_openmp.h"
 #include "cp_loop.h"
 #include "cp_options.h"
 #include "cp_time.h"
@@ -261,6 +266,9 @@ run_table(const CpBenchOptions *opt, gboolean cpu, const int *counts, int rows,
 {
     char *size = g_strdup_printf("%" G_GUINT64_FORMAT, opt->size);
     static const int widths[APPROACHES] = { 9, 8, 13, 6 };   /* the lesson's */
+    gboolean extra = opt->csv || verbose;   /* the rows beyond the lesson's */
+    CpBenchFigure probes[CP_BENCH_MAX_ROWS], openmps[CP_BENCH_MAX_ROWS];
+    CpBenchDelivered delivered[CP_BENCH_MAX_ROWS] = { { 0 } };
 
     if (!opt->csv) {
         /* The lesson: "CPU-bound ..." right under the title's dashes,
@@ -271,17 +279,31 @@ run_table(const CpBenchOptions *opt, gboolean cpu, const int *counts, int rows,
         fflush(stdout);
     }
     for (int r = 0; r < rows; r++) {
-        CpBenchJob jobs[APPROACHES];
-        CpBenchSampleFunc samples[APPROACHES];
-        void *data[APPROACHES];
-        CpBenchFigure row[APPROACHES];
+        /* The lesson's four, then with -v or --csv on CPU-bound work the
+         * probe (W <= cores) and OpenMP (when compiled with it). */
+        CpBenchJob jobs[APPROACHES + 2];
+        CpBenchSampleFunc samples[APPROACHES + 2];
+        void *data[APPROACHES + 2];
+        CpBenchFigure row[APPROACHES + 2];
+        int n = APPROACHES, probe = -1, openmp = -1;
 
         for (int a = 0; a < APPROACHES; a++) {
             jobs[a] = (CpBenchJob) { opt, approaches[a], counts[r] };
             samples[a] = cpu ? cp_bench_cpu_sample : cp_bench_io_sample;
-            data[a] = &jobs[a];
         }
-        cp_bench_measure_interleaved(opt->repeat, APPROACHES, samples, data, row);
+        if (cpu && extra && counts[r] <= opt->cores) {
+            jobs[probe = n++] = (CpBenchJob) { opt, CP_BENCH_PROBE, counts[r] };
+            samples[probe] = cp_bench_cpu_sample;
+        }
+#ifdef _OPENMP   /* compiled with OpenMP: its row too */
+        if (cpu && extra) {
+            jobs[openmp = n++] = (CpBenchJob) { opt, CP_BENCH_OPENMP, counts[r] };
+            samples[openmp] = cp_bench_openmp_sample;
+        }
+#endif
+        for (int j = 0; j < n; j++)
+            data[j] = &jobs[j];
+        cp_bench_measure_interleaved(opt->repeat, n, samples, data, row);
         /* f"{num_workers:7} | {sequential_time:9.2f}s | {threading_time:8.2f}s | "
          * f"{multiprocessing_time:13.2f}s | {asyncio_time:6.2f}s" */
         if (!opt->csv)
@@ -299,12 +321,33 @@ run_table(const CpBenchOptions *opt, gboolean cpu, const int *counts, int rows,
                 print_cell(&shown, widths[a], a == 0 ? NAN : speedup);
             }
         }
+        if (probe >= 0) {
+            probes[r] = row[probe];
+            delivered[r].probe = &probes[r];
+        }
+        if (openmp >= 0) {
+            openmps[r] = row[openmp];
+            delivered[r].openmp = &openmps[r];
+        }
+        if (opt->csv && probe >= 0)   /* its speedup: the cores delivered */
+            print_csv("cpu", "probe", counts[r], size, &row[probe], "s",
+                      cp_bench_probe_cores(counts[r], &row[0], &row[probe]));
+        if (opt->csv && openmp >= 0)
+            print_csv("cpu", "openmp", counts[r], size, &row[openmp], "s",
+                      row[0].median / row[openmp].median);
         if (!opt->csv)   /* I/O waits need no core: only CPU rows are limited */
             printf("%s\n", cpu && verbose ? cp_bench_mark(opt, counts[r]) : "");
         fflush(stdout);   /* a row at a time: the table takes a while */
     }
-    if (!opt->csv && cpu && verbose)
+    if (!opt->csv && cpu && verbose) {
+        for (int r = 0; r < rows; r++) {
+            delivered[r].workers = counts[r];
+            delivered[r].sequential = &figures[0][r];
+            delivered[r].threads = &figures[1][r];
+        }
+        cp_bench_print_delivered(opt, delivered, rows);
         cp_bench_print_footnote(opt, counts[rows - 1]);
+    }
     g_free(size);
 }
 

@@ -31,12 +31,20 @@
  * -v adds what C measures beyond the lesson's lines: the cores, how each
  * figure is taken, n, the sequential time the speedups are against, a "±"
  * half spread and a speedup in every cell, "*" on rows with more workers
- * than cores and a footnote.  --csv prints the 002 table's figures in the
- * shared CSV format that `make bench` reads, instead of the lesson's
- * lines.  --max-workers applies to the 002 table (004 has four workers).
+ * than cores and a footnote; and, under the 002 table, the threads against
+ * two more rows measured in the same turns: the cores the machine
+ * delivered (the probe: W whole copies of the sum at once in W processes,
+ * for W <= cores) and, when compiled with OpenMP, the same sum under one
+ * `#pragma omp parallel for reduction` (common/cp_bench_openmp.c).
+ * --csv prints the 002 table's figures, those two rows ("probe",
+ * "openmp") included, in the shared CSV format that `make bench` reads,
+ * instead of the lesson's lines.  --max-workers applies to the 002 table
+ * (004 has four workers).
  *
  * Look for: both columns go about as many times faster as there are
- * cores, then stay flat: the extra workers only take turns.  In the
+ * cores, then stay flat: the extra workers only take turns.  With -v,
+ * threads ÷ probe and threads ÷ OpenMP near 1: the threads got all the
+ * cores the machine gave, and the pragma does no better.  In the
  * lesson's Python the Threading column stays near the sequential time,
  * and "Threading time" near four times one task, because the GIL lets
  * one thread at a time run Python code; C threads have no such lock (see
@@ -49,6 +57,7 @@
  * bench/gil_demo.c, bench/spawn_cost.c (what a thread and a process cost).
  *
  * Build alone: cc -std=c11 thread_vs_process.c $(pkg-config --cflags --libs conpar)
+ * (add -fopenmp for the OpenMP row).
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -60,6 +69,7 @@
 #include <unistd.h>
 
 #include "cp_bench.h"
+#include "cp_bench_openmp.h"
 #include "cp_children.h"
 #include "cp_die.h"
 #include "cp_format.h"
@@ -92,36 +102,62 @@ print_csv(const char *approach, int workers, const char *size,
     cp_bench_csv_print_row(&row);
 }
 
+/* The figures' places in the run: -1 where a row has none. */
+typedef struct {
+    int threads, processes;
+    int probe;    /* with -v or --csv, for W <= cores */
+    int openmp;   /* with -v or --csv, when compiled with OpenMP */
+} RowJobs;
+
+static int
+add_job(CpBenchJob *jobs, CpBenchSampleFunc *samples, int *n, CpBenchApproach approach,
+        int workers, CpBenchSampleFunc sample)
+{
+    jobs[*n] = (CpBenchJob) { &opt, approach, workers };
+    samples[*n] = sample;
+    return (*n)++;
+}
+
 static void
 run_table(void)
 {
-    int counts[CP_BENCH_MAX_ROWS], rows;
-    /* Figure 0 is the sequential run; 1 + 2r and 2 + 2r are the threads
-     * and the processes of row r. */
-    CpBenchJob jobs[1 + 2 * CP_BENCH_MAX_ROWS];
-    CpBenchSampleFunc samples[1 + 2 * CP_BENCH_MAX_ROWS];
-    void *data[1 + 2 * CP_BENCH_MAX_ROWS];
-    CpBenchFigure figures[1 + 2 * CP_BENCH_MAX_ROWS];
+    int counts[CP_BENCH_MAX_ROWS], rows, n = 0;
+    RowJobs at[CP_BENCH_MAX_ROWS];
+    CpBenchJob jobs[1 + 4 * CP_BENCH_MAX_ROWS];
+    CpBenchSampleFunc samples[1 + 4 * CP_BENCH_MAX_ROWS];
+    void *data[1 + 4 * CP_BENCH_MAX_ROWS];
+    CpBenchFigure figures[1 + 4 * CP_BENCH_MAX_ROWS];
+    CpBenchDelivered delivered[CP_BENCH_MAX_ROWS];
+    gboolean extra = verbose || opt.csv;   /* the rows beyond the lesson's */
 
     rows = cp_bench_worker_counts(opt.max_workers, counts);
     char *size = g_strdup_printf("%" G_GUINT64_FORMAT, opt.size);
 
-    jobs[0] = (CpBenchJob) { &opt, CP_BENCH_SEQUENTIAL, 1 };
+    /* Figure 0 is the sequential run; then each W in turn: the probe, the
+     * threads, the processes, OpenMP. */
+    add_job(jobs, samples, &n, CP_BENCH_SEQUENTIAL, 1, cp_bench_cpu_sample);
     for (int r = 0; r < rows; r++) {
-        jobs[1 + 2 * r] = (CpBenchJob) { &opt, CP_BENCH_THREADS, counts[r] };
-        jobs[2 + 2 * r] = (CpBenchJob) { &opt, CP_BENCH_PROCESSES, counts[r] };
+        at[r].probe = at[r].openmp = -1;
+        if (extra && counts[r] <= opt.cores)
+            at[r].probe = add_job(jobs, samples, &n, CP_BENCH_PROBE, counts[r], cp_bench_cpu_sample);
+        at[r].threads = add_job(jobs, samples, &n, CP_BENCH_THREADS, counts[r], cp_bench_cpu_sample);
+        at[r].processes = add_job(jobs, samples, &n, CP_BENCH_PROCESSES, counts[r],
+                                  cp_bench_cpu_sample);
+#ifdef _OPENMP   /* compiled with OpenMP: its row too */
+        if (extra)
+            at[r].openmp = add_job(jobs, samples, &n, CP_BENCH_OPENMP, counts[r],
+                                   cp_bench_openmp_sample);
+#endif
     }
-    for (int j = 0; j < 1 + 2 * rows; j++) {
-        samples[j] = cp_bench_cpu_sample;
+    for (int j = 0; j < n; j++)
         data[j] = &jobs[j];
-    }
     if (!opt.csv && verbose) {
         cp_bench_print_header(&opt);
         printf("\nProcess vs Thread performance comparison:\n");
         fflush(stdout);   /* the measuring takes a while */
     }
     /* In turns, so that a busy spell of the machine hits every figure. */
-    cp_bench_measure_interleaved(opt.repeat, 1 + 2 * rows, samples, data, figures);
+    cp_bench_measure_interleaved(opt.repeat, n, samples, data, figures);
 
     const CpBenchFigure *sequential = &figures[0];
     if (opt.csv) {
@@ -135,13 +171,22 @@ run_table(void)
         printf("----------------------------------------\n");
     }
     for (int r = 0; r < rows; r++) {
-        const CpBenchFigure *threads = &figures[1 + 2 * r], *processes = &figures[2 + 2 * r];
+        const CpBenchFigure *threads = &figures[at[r].threads];
+        const CpBenchFigure *processes = &figures[at[r].processes];
+        const CpBenchFigure *probe = at[r].probe >= 0 ? &figures[at[r].probe] : NULL;
+        const CpBenchFigure *openmp = at[r].openmp >= 0 ? &figures[at[r].openmp] : NULL;
         double threads_speedup = sequential->median / threads->median;
         double processes_speedup = sequential->median / processes->median;
 
+        delivered[r] = (CpBenchDelivered) { counts[r], sequential, threads, probe, openmp };
         if (opt.csv) {
             print_csv("threads", counts[r], size, threads, threads_speedup);
             print_csv("processes", counts[r], size, processes, processes_speedup);
+            if (probe != NULL)   /* its speedup: the cores delivered */
+                print_csv("probe", counts[r], size, probe,
+                          cp_bench_probe_cores(counts[r], sequential, probe));
+            if (openmp != NULL)
+                print_csv("openmp", counts[r], size, openmp, sequential->median / openmp->median);
             continue;
         }
         /* f"{num_workers:7} | {threading_time:8.2f}s | {multiprocessing_time:13.2f}s" */
@@ -151,8 +196,10 @@ run_table(void)
         print_cell(processes, 13, processes_speedup);
         printf("%s\n", verbose ? cp_bench_mark(&opt, counts[r]) : "");
     }
-    if (!opt.csv && verbose)
+    if (!opt.csv && verbose) {
+        cp_bench_print_delivered(&opt, delivered, rows);
         cp_bench_print_footnote(&opt, counts[rows - 1]);
+    }
     g_free(size);
 }
 
