@@ -1509,9 +1509,15 @@ Test(make_bench, report_checks_the_targets, .timeout = 30)
               "perf_compare,cpu,probe,2,1000,0.5,s,0.49,0.51,2,2\n"
               "perf_compare,cpu,openmp,2,1000,0.263,s,0.26,0.27,1.9,2\n"
               "perf_compare,memory,threads,4,,48,KiB,47,49,,2\n");
+    /* A million waits in 1.2 s and 197 MB: met; 100,000 in 1.08 s: missed. */
+    write_csv(dir, "loop_scale",
+              "loop_scale,io_scale,event_loop,1,100000,1.08,s,1.07,1.09,,2\n"
+              "loop_scale,io_scale_peak,event_loop,1,100000,19700000,bytes,19700000,19700000,,2\n"
+              "loop_scale,io_scale,event_loop,1,1000000,1.2,s,1.19,1.21,,2\n"
+              "loop_scale,io_scale_peak,event_loop,1,1000000,197000000,bytes,197000000,197000000,,2\n");
 
     cr_assert_eq(run_report(dir, &out, &err), 0, "stdout: %s\nstderr: %s", out, err);
-    cr_assert_not_null(strstr(out, "bench: targets: 7 met, 3 missed, 2 not required, 2 not checked"),
+    cr_assert_not_null(strstr(out, "bench: targets: 8 met, 4 missed, 2 not required, 2 not checked"),
                        "stdout: %s", out);
     path = g_build_filename(dir, "report.md", NULL);
     cr_assert(g_file_get_contents(path, &report, NULL, NULL), "no report.md");
@@ -1542,6 +1548,10 @@ Test(make_bench, report_checks_the_targets, .timeout = 30)
               "| CPU-bound threads ÷ OpenMP ≥ 0.97 at every W ≤ cores (same run)"
               " | perf_compare | met: W=2 1.02 |"), "%s", report);
     cr_assert(contains_line(report, "| Global lock: speedup ≤ 1.1x | gil_demo | met: W=2 0.90x |"), "%s", report);
+    cr_assert(contains_line(report, "| Event loop: 1,000,000 one-second waits in ≤ 1.25 s, ≤ 200 bytes a task"
+                                    " | loop_scale | met: 1.200 s, 197 bytes a task |"), "%s", report);
+    cr_assert(contains_line(report, "| Event loop: 100,000 one-second waits in ≤ 1.05 s"
+                                    " | loop_scale | **missed**: 1.080 s |"), "%s", report);
     cr_assert(contains_line(report,
               "| No lock: speedup ≥ 0.95 × min(W, cores) | gil_demo | **missed**: W=2 1.50x < 1.90x |"),
               "%s", report);

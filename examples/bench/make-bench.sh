@@ -14,8 +14,13 @@
 #                  figures, and one table per benchmark and section; it
 #                  points to python/compare.md and peers/peers.md when
 #                  `make bench-python` and `make bench-peers` wrote them
-#     speedup.svg  CPU-bound speedup against workers  } with gnuplot
-#     queue.svg    queue throughput by capacity       } (plots.gp)
+#     speedup.svg  CPU-bound speedup against workers  }
+#     queue.svg    queue throughput by capacity       } with gnuplot
+#     gil.svg      threads with and without one lock  } (plots.gp)
+#     loop.svg     the event loop at scale            }
+# loop_scale is perf_compare's event loop at scale again, for real
+# one-second waits, N = 10,000, 100,000 and 1,000,000
+# (CONPAR_BENCH_LOOP_SIZES changes the list).
 # The report is built from the CSV alone, so it can be rebuilt by hand.
 #
 # CONPAR_BENCH_REPORT_ONLY=1 runs nothing: it rebuilds the report and the
@@ -46,16 +51,34 @@ extra=${CONPAR_BENCH_ARGS:-}
 report_only=${CONPAR_BENCH_REPORT_ONLY:-}
 
 # The order of the report: the lessons' order, then the costs.
-benchmarks="concurrency_vs_parallelism thread_vs_process perf_compare gil_demo queue_throughput spawn_cost"
+benchmarks="concurrency_vs_parallelism thread_vs_process perf_compare loop_scale gil_demo queue_throughput spawn_cost"
 header="benchmark,section,approach,workers,param,value,unit,min,max,speedup,cores"
 
 # One simulated wait lasts time_scale seconds: the I/O targets need it.
 time_scale=${CONPAR_TIME_SCALE:-1}
+loop_repeat=3
 for arg in $extra; do
     case $arg in
     --time-scale=*) time_scale=${arg#--time-scale=} ;;
+    --repeat=*) loop_repeat=${arg#--repeat=} ;;
     esac
 done
+# loop_scale: the event loop at scale, N real one-second waits at once.
+loop_sizes=${CONPAR_BENCH_LOOP_SIZES:-10000 100000 1000000}
+
+# loop_scale's CSV: perf_compare's io_scale rows (the waits through
+# cp_loop, and how much they grew the peak resident set) for each N, at
+# time scale 1 whatever the others run at: the targets are about real
+# one-second waits.
+loop_scale_csv() {
+    echo "$header"
+    for n in $loop_sizes; do
+        "$1" --csv --sections=io_scale --io-tasks="$n" --time-scale=1 \
+            --repeat="$loop_repeat" --size=1 >"$2.part" || return 1
+        sed -e 1d -e 's/^perf_compare,/loop_scale,/' "$2.part" || return 1
+    done
+    rm -f "$2.part"
+}
 
 # The options of CONPAR_BENCH_ARGS that this benchmark takes (its --help
 # lists them): not every benchmark has --size or --max-workers.
@@ -96,7 +119,8 @@ if [ -z "$report_only" ]; then
     done
 fi
 rm -f "$out/all.csv"
-rm -f "$out/report.md" "$out/speedup.svg" "$out/queue.svg" "$out/speedup.dat" "$out/queue.dat"
+rm -f "$out/report.md" "$out/speedup.svg" "$out/queue.svg" "$out/gil.svg" "$out/loop.svg" \
+    "$out/speedup.dat" "$out/queue.dat" "$out/gil.dat" "$out/loop.dat"
 
 # --------------------------------------------------------- run the programs
 total=0
@@ -107,6 +131,7 @@ failed=""
 for name in $benchmarks; do
     i=$((i + 1))
     prog=$builddir/examples/bench/$name
+    [ "$name" != loop_scale ] || prog=$builddir/examples/bench/perf_compare
     csv=$out/$name.csv
     if [ -n "$report_only" ]; then
         if [ ! -f "$csv" ]; then
@@ -125,10 +150,19 @@ for name in $benchmarks; do
         continue
     fi
     args="--csv$(options_for "$prog")"
+    [ "$name" != loop_scale ] ||
+        args="--csv --sections=io_scale --io-tasks=N --time-scale=1 --repeat=$loop_repeat, N in $loop_sizes"
     echo "bench: [$i/$total] $name $args"
     start=$(date +%s)
-    # shellcheck disable=SC2086  # $args is a list of options, split on purpose
-    if "$prog" $args >"$csv.tmp"; then
+    status=0
+    if [ "$name" = loop_scale ]; then
+        loop_scale_csv "$prog" "$csv.tmp" >"$csv.tmp.all" || status=$?
+        mv "$csv.tmp.all" "$csv.tmp"
+    else
+        # shellcheck disable=SC2086  # $args is a list of options, split on purpose
+        "$prog" $args >"$csv.tmp" || status=$?
+    fi
+    if [ "$status" -eq 0 ]; then
         if why=$(check_csv "$csv.tmp"); then
             mv "$csv.tmp" "$csv"
             rows=$(($(wc -l <"$csv") - 1))
@@ -139,8 +173,7 @@ for name in $benchmarks; do
             failed="$failed $name"
         fi
     else
-        status=$?
-        rm -f "$csv.tmp"
+        rm -f "$csv.tmp" "$csv.tmp.part"
         echo "bench: $name failed (exit status $status)" >&2
         failed="$failed $name"
     fi
@@ -167,17 +200,59 @@ cores=$(awk -F, 'NR > 1 && !seen[$11]++ { printf "%s%s", sep, $11; sep = ", " }'
 # thread_vs_process has threads and processes.
 speedup_data() {
     awk -F, -v want="$1" '
-        NR > 1 && $1 == want && $2 == "cpu" && $10 != "" &&
-        ($3 == "threads" || $3 == "processes" || $3 == "event_loop") {
+        NR > 1 && $1 == want && $2 == "cpu" && $10 != "" && $6 > 0 &&
+        ($3 == "threads" || $3 == "processes" || $3 == "event_loop" || $3 == "probe" ||
+         $3 == "openmp") {
             if (!($4 in seen)) { seen[$4] = 1; w[++n] = $4 }
+            # The spread of the times, as a spread of the speedup.
             sp[$4, $3] = $10
+            lo[$4, $3] = $9 > 0 ? $10 * $6 / $9 : $10
+            hi[$4, $3] = $8 > 0 ? $10 * $6 / $8 : $10
+        }
+        function cells(k) { return (k in sp) ? sp[k] " " lo[k] " " hi[k] : "NaN NaN NaN" }
+        END {
+            for (i = 1; i <= n; i++)
+                print w[i], cells(w[i] SUBSEP "threads"), cells(w[i] SUBSEP "processes"),
+                      cells(w[i] SUBSEP "event_loop"), cells(w[i] SUBSEP "probe"),
+                      cells(w[i] SUBSEP "openmp")
+        }
+    ' "$out/all.csv"
+}
+
+# The GIL plot: C threads with and without one global lock (gil_demo), and
+# Python's threads and processes (make bench-python's python.csv, when
+# there is one), speedup by W.
+gil_data() {
+    awk -F, '
+        FNR == 1 { file++; next }
+        file == 1 && $1 == "gil_demo" && $2 == "gil" && $10 != "" &&
+        ($3 == "no_lock" || $3 == "global_lock") { add($4, $3, $10) }
+        # One worker: the sequential run starts both C lines at 1.
+        file == 1 && $1 == "gil_demo" && $2 == "gil" && $3 == "sequential" && $4 == 1 {
+            add(1, "no_lock", 1); add(1, "global_lock", 1)
+        }
+        file == 2 && $2 == "cpu" && $10 != "" && ($3 == "threads" || $3 == "processes") {
+            add($4, "py_" $3, $10)
+        }
+        function add(w, what, speedup) {
+            if (!(w in seen)) { seen[w] = 1; ws[++n] = w }
+            sp[w, what] = speedup
         }
         function cell(k) { return (k in sp) ? sp[k] : "NaN" }
         END {
             for (i = 1; i <= n; i++)
-                print w[i], cell(w[i] SUBSEP "threads"), cell(w[i] SUBSEP "processes"),
-                      cell(w[i] SUBSEP "event_loop")
+                print ws[i], cell(ws[i] SUBSEP "no_lock"), cell(ws[i] SUBSEP "global_lock"),
+                      cell(ws[i] SUBSEP "py_threads"), cell(ws[i] SUBSEP "py_processes")
         }
+    ' "$out/all.csv" "${1:-/dev/null}"
+}
+
+# The loop-at-scale plot: waits, wall seconds, bytes a task (loop_scale).
+loop_data() {
+    awk -F, '
+        NR > 1 && $1 == "loop_scale" && $2 == "io_scale" { t[$5] = $6; if (!($5 in seen)) { seen[$5] = 1; ns[++n] = $5 } }
+        NR > 1 && $1 == "loop_scale" && $2 == "io_scale_peak" { b[$5] = $6 / $5 }
+        END { for (i = 1; i <= n; i++) print ns[i], t[ns[i]], (ns[i] in b) ? b[ns[i]] : "NaN" }
     ' "$out/all.csv"
 }
 
@@ -248,16 +323,17 @@ else
         rows=$(speedup_data "$candidate" | sort -n)
         if [ -n "$rows" ]; then
             speed_from=$candidate
-            printf '# workers threads processes event_loop\n%s\n' "$rows" >"$out/speedup.dat"
+            printf '# workers, then speedup, low and high for: threads processes event_loop probe openmp\n%s\n' \
+                "$rows" >"$out/speedup.dat"
             break
         fi
     done
     if [ -n "$speed_from" ]; then
         maxw=$(awk '!/^#/ { m = $1 } END { print m }' "$out/speedup.dat")
-        loop=$(awk '!/^#/ && $4 != "NaN" { n++ } END { print n ? 1 : 0 }' "$out/speedup.dat")
+        has() { awk -v c="$1" '!/^#/ && $c != "NaN" { n++ } END { print n ? 1 : 0 }' "$out/speedup.dat"; }
         if "$gnuplot" -e "plot='speedup'; datafile=$(gp_quote "$out/speedup.dat"); \
-outfile=$(gp_quote "$out/speedup.svg"); cores=$cores1; maxw=$maxw; loop=$loop; \
-source=$(gp_quote "$speed_from")" "$gp"; then
+outfile=$(gp_quote "$out/speedup.svg"); cores=$cores1; maxw=$maxw; loop=$(has 8); \
+probe=$(has 11); openmp=$(has 14); source=$(gp_quote "$speed_from")" "$gp"; then
             echo "bench: wrote $out/speedup.svg (from $speed_from)"
             plots="$plots speedup:$speed_from"
         else
@@ -284,6 +360,38 @@ cores=$cores1" "$gp"; then
     else
         rm -f "$out/queue.dat"
         echo "bench: no queue_throughput figures: queue plot skipped"
+    fi
+    python_csv=
+    [ ! -f "$out/python/python.csv" ] || python_csv=$out/python/python.csv
+    gil_data "$python_csv" | sort -n >"$out/gil.dat"
+    if [ -s "$out/gil.dat" ]; then
+        python=0
+        [ -z "$python_csv" ] || python=1
+        if "$gnuplot" -e "plot='gil'; datafile=$(gp_quote "$out/gil.dat"); \
+outfile=$(gp_quote "$out/gil.svg"); cores=$cores1; python=$python" "$gp"; then
+            echo "bench: wrote $out/gil.svg"
+            plots="$plots gil"
+        else
+            echo "bench: gnuplot failed on $out/gil.svg" >&2
+            plot_failed="$plot_failed gil.svg"
+        fi
+    else
+        rm -f "$out/gil.dat"
+        echo "bench: no gil_demo figures: GIL plot skipped"
+    fi
+    loop_data | sort -n >"$out/loop.dat"
+    if [ -s "$out/loop.dat" ]; then
+        if "$gnuplot" -e "plot='loop'; datafile=$(gp_quote "$out/loop.dat"); \
+outfile=$(gp_quote "$out/loop.svg")" "$gp"; then
+            echo "bench: wrote $out/loop.svg"
+            plots="$plots loop"
+        else
+            echo "bench: gnuplot failed on $out/loop.svg" >&2
+            plot_failed="$plot_failed loop.svg"
+        fi
+    else
+        rm -f "$out/loop.dat"
+        echo "bench: no loop_scale figures: loop plot skipped"
     fi
 fi
 
@@ -408,6 +516,20 @@ targets() {
                 }
             row("Event loop at scale: concurrent one-unit waits in ≤ 1.2 units (" sec(1.2 * scale) ")",
                 "perf_compare", found ? ok : "", found ? d : "no io_scale rows")
+
+            # loop_scale: real one-second waits through cp_loop.
+            t1m = t100k = b1m = ""
+            for (i = 1; i <= n; i++) {
+                if (b[i] != "loop_scale") continue
+                if (s[i] == "io_scale" && p[i] == "1000000") t1m = v[i]
+                if (s[i] == "io_scale" && p[i] == "100000") t100k = v[i]
+                if (s[i] == "io_scale_peak" && p[i] == "1000000") b1m = v[i] / 1000000
+            }
+            row("Event loop: 1,000,000 one-second waits in ≤ 1.25 s, ≤ 200 bytes a task", "loop_scale",
+                (t1m != "" && b1m != "") ? (atmost2(t1m, 1.25) && b1m <= 200) : "",
+                (t1m != "" && b1m != "") ? sprintf("%s, %.0f bytes a task", sec(t1m), b1m) : "no 1000000-wait rows")
+            row("Event loop: 100,000 one-second waits in ≤ 1.05 s", "loop_scale",
+                t100k != "" ? atmost2(t100k, 1.05) : "", t100k != "" ? sec(t100k) : "no 100000-wait row")
 
             found = 0; ok = 1; d = ""
             for (i = 1; i <= n; i++)
@@ -536,6 +658,9 @@ tables() {
                 "in sequence, with threads and with processes."
             about["thread_vs_process"] = "Lessons 002 §3 and 004 §4: the CPU-bound sum split over W threads " \
                 "and over W processes."
+            about["loop_scale"] = "The event loop at scale: N concurrent one-second waits through cp_loop'"'"'s " \
+                "public API, as the async examples make them (a group of sleeps and a gather), timed " \
+                "until the gather completes; and how much they grew the peak resident set."
             about["perf_compare"] = "Lesson 002 §5: CPU-bound and I/O-bound work for W workers in sequence, " \
                 "with threads, with processes and on an event loop; the memory each adds; " \
                 "many concurrent waits on one event loop."
@@ -670,14 +795,31 @@ model=$(cpu_model)
         speedup:*)
             echo "![CPU-bound speedup against workers (${plot#speedup:})](speedup.svg)"
             echo
-            echo "CPU-bound speedup against workers, from \`${plot#speedup:}\`; the"
-            echo "solid grey line is the ideal, min(W, cores), the dashed one W."
+            echo "CPU-bound speedup against workers, from \`${plot#speedup:}\`, with the"
+            echo "spread of the runs as error bars; the solid grey line is the ideal,"
+            echo "min(W, cores), the dashed one W (cut above the cores), the grey band"
+            echo "the cores the probe says the machine delivered."
             echo
             ;;
         queue)
             echo "![Queue throughput by capacity](queue.svg)"
             echo
             echo "Items per second through each queue by capacity, from \`queue_throughput\`."
+            echo
+            ;;
+        gil)
+            echo "![CPU-bound threads with and without a global lock](gil.svg)"
+            echo
+            echo "CPU-bound speedup against workers: C threads, the same threads taking"
+            echo "one global lock around each step (\`gil_demo\`), and, after"
+            echo "\`make bench-python\`, Python's threads and processes."
+            echo
+            ;;
+        loop)
+            echo "![The event loop at scale](loop.svg)"
+            echo
+            echo "Concurrent one-second waits through cp_loop: the wall time until the"
+            echo "last ends, and the bytes each waiting task adds (\`loop_scale\`)."
             echo
             ;;
         esac
