@@ -77,6 +77,8 @@ static const Program quick_runs[] = {
     { "async/timeout", { "-v", NULL } },
     /* Three million trials take over 10 s under ThreadSanitizer. */
     { "sync/memory_order", { "--trials=1000", NULL } },
+    /* So do thirty million map operations. */
+    { "sync/striped_map", { "--ops=1000", NULL } },
     /* It needs a trace to draw: one of test_timeline's (runs_of() finds it
      * in the source tree). */
     { "trace/timeline", { "tests/data/pool.json", NULL } },
