@@ -9,6 +9,11 @@
  *     CpBenchFigure thr = cp_bench_measure_cpu(&opt, CP_BENCH_THREADS, 4);
  *     double speedup = seq.median / thr.median;
  *
+ * One header, one source per section below, so that each part reads on
+ * its own: cp_bench_options.c, cp_bench_figures.c, cp_bench_workloads.c,
+ * cp_bench_runners.c, cp_bench_memory.c and cp_bench_output.c; the OpenMP
+ * row is apart, in cp_bench_openmp.h and .c.
+ *
  * Options.  cp_bench_parse() adds to cp_options_parse() (--version, and
  * --time-scale with CP_BENCH_WITH_WAITS):
  *   --repeat=N       measured runs per figure, after one warm-up run (5)
