@@ -45,7 +45,7 @@
  * See also: bench/thread_vs_process.c, bench/perf_compare.c,
  * bench/gil_demo.c; pools/fetch_pool.c for waits on a thread pool.
  *
- * Build alone: cc -std=c11 concurrency_vs_parallelism.c $(pkg-config --cflags --libs conpar)
+ * Build alone: cc -std=c11 concurrency_vs_parallelism.c $(pkg-config --cflags --libs conpar-bench)
  * (add -fopenmp for the OpenMP figure).
  */
 #define _POSIX_C_SOURCE 200809L

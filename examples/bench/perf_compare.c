@@ -74,7 +74,7 @@
  * See also: bench/thread_vs_process.c, bench/concurrency_vs_parallelism.c,
  * bench/spawn_cost.c (what one thread or process costs), async/gather.c.
  *
- * Build alone: cc -std=c11 perf_compare.c $(pkg-config --cflags --libs conpar)
+ * Build alone: cc -std=c11 perf_compare.c $(pkg-config --cflags --libs conpar-bench)
  * (add -fopenmp for the OpenMP row).
  */
 #define _POSIX_C_SOURCE 200809L

@@ -56,7 +56,7 @@
  * See also: bench/concurrency_vs_parallelism.c, bench/perf_compare.c,
  * bench/gil_demo.c, bench/spawn_cost.c (what a thread and a process cost).
  *
- * Build alone: cc -std=c11 thread_vs_process.c $(pkg-config --cflags --libs conpar)
+ * Build alone: cc -std=c11 thread_vs_process.c $(pkg-config --cflags --libs conpar-bench)
  * (add -fopenmp for the OpenMP row).
  */
 #define _POSIX_C_SOURCE 200809L

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: 0BSD */
 /* cp_bench.h: what every benchmark in examples/bench/ shares, so that they
- * all measure the same thing the same way.
+ * all measure the same thing the same way.  It is the header of
+ * libconparbench.a, which only the benchmarks link (the lessons' library,
+ * libconpar.a, knows nothing of it):
+ *     cc -std=c11 copy.c $(pkg-config --cflags --libs conpar-bench)
  *
  *     CpBenchOptions opt;
  *     cp_bench_parse(&argc, &argv, &(CpOptions) { .summary = "Threads against processes." },
