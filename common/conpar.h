@@ -13,9 +13,9 @@
  *   cp_io (whole reads and writes), cp_queue (queue.Queue), cp_executor
  *   (ThreadPoolExecutor), cp_channel (a queue between processes),
  *   cp_procpool (multiprocessing.Pool), cp_shm (shared memory and a
- *   process-shared lock), cp_loop (asyncio on GLib's main loop) and
- *   cp_bench (what the benchmarks share; cp_bench_openmp, their OpenMP
- *   row).
+ *   process-shared lock) and cp_loop (asyncio on GLib's main loop).
+ * What the benchmarks share is a library of their own, in
+ * examples/bench/lib/ (pkg-config conpar-bench).
  *
  * Build against the installed library:
  *     cc -std=c11 my_program.c $(pkg-config --cflags --libs conpar)

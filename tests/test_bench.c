@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: 0BSD */
-/* Tests of common/cp_bench: options, figures, the workloads and runners,
- * memory and child processes (a run that fails halfway leaves none behind),
- * and the CSV format every benchmark shares.  No speed is asserted, only
- * coarse facts (waits in parallel take well under the waits in sequence).
+/* Tests of examples/bench/lib/cp_bench: options, figures, the workloads
+ * and runners, memory and child processes (a run that fails halfway leaves
+ * none behind), and the CSV format every benchmark shares.  No speed is
+ * asserted, only coarse facts (waits in parallel take well under the
+ * waits in sequence).
  */
 #include <config.h>
 

@@ -12,8 +12,9 @@
  * the three CPU-bound figures are measured in turns, so that a busy spell
  * of the machine hits them alike.  The waits' times are in lesson seconds
  * (divided by the time scale), so a run at --time-scale=0.01 still prints
- * about "Sequential time: 3.00 seconds".  common/cp_bench.c has the
- * runners (pthread_create/join, fork/waitpid), shared by every benchmark.
+ * about "Sequential time: 3.00 seconds".  lib/cp_bench_runners.c has
+ * the runners (pthread_create/join, fork/waitpid), shared by every
+ * benchmark.
  *
  * Usage:   concurrency_vs_parallelism [-v] [--repeat=N] [--size=N] [--time-scale=F]
  *          concurrency_vs_parallelism --csv [--repeat=N] [--size=N] [--time-scale=F]
@@ -25,7 +26,7 @@
  * the machine delivered (the probe: as many whole copies of the sum at
  * once, in processes, as there are cores, up to 4) and, when compiled
  * with OpenMP, the sum under one `#pragma omp parallel for reduction`
- * (common/cp_bench_openmp.c), with the threads' speedup against each.
+ * (lib/cp_bench_openmp.c), with the threads' speedup against each.
  * --csv prints every figure, those two ("probe", "openmp") included, in
  * the shared CSV format (real seconds) that `make bench` reads, instead
  * of the lesson's lines.
@@ -44,7 +45,7 @@
  * See also: bench/thread_vs_process.c, bench/perf_compare.c,
  * bench/gil_demo.c; pools/fetch_pool.c for waits on a thread pool.
  *
- * Build alone: cc -std=c11 concurrency_vs_parallelism.c $(pkg-config --cflags --libs conpar)
+ * Build alone: cc -std=c11 concurrency_vs_parallelism.c $(pkg-config --cflags --libs conpar-bench)
  * (add -fopenmp for the OpenMP figure).
  */
 #define _POSIX_C_SOURCE 200809L

@@ -29,7 +29,7 @@
  * See also: bench/thread_vs_process.c, bench/concurrency_vs_parallelism.c,
  * sync/shared_counter.c (a lock that protects data, not turns).
  *
- * Build alone: cc -std=c11 gil_demo.c $(pkg-config --cflags --libs conpar)
+ * Build alone: cc -std=c11 gil_demo.c $(pkg-config --cflags --libs conpar-bench)
  */
 #define _POSIX_C_SOURCE 200809L
 

@@ -15,8 +15,8 @@
  * part of the cost, as it is there.  Each figure is the median of
  * --repeat runs after a warm-up run; the I/O-bound times are in lesson
  * seconds (divided by the time scale), so a run at --time-scale=0.01 still
- * prints about 1.00s for one wait.  The runners live in common/cp_bench.c,
- * so every benchmark measures the same thing.
+ * prints about 1.00s for one wait.  The runners live in
+ * lib/cp_bench_runners.c, so every benchmark measures the same thing.
  *
  * Usage:   perf_compare [-v] [--io-tasks=N] [--max-workers=N] [--repeat=N]
  *                       [--size=N] [--time-scale=F]
@@ -74,7 +74,7 @@
  * See also: bench/thread_vs_process.c, bench/concurrency_vs_parallelism.c,
  * bench/spawn_cost.c (what one thread or process costs), async/gather.c.
  *
- * Build alone: cc -std=c11 perf_compare.c $(pkg-config --cflags --libs conpar)
+ * Build alone: cc -std=c11 perf_compare.c $(pkg-config --cflags --libs conpar-bench)
  * (add -fopenmp for the OpenMP row).
  */
 #define _POSIX_C_SOURCE 200809L

@@ -44,7 +44,7 @@
  * capacity, is Linux-only and glibc declares it only with _GNU_SOURCE; on
  * other systems the pipe row assumes 64 KiB.
  *
- * Build alone: cc -std=c11 queue_throughput.c $(pkg-config --cflags --libs conpar)
+ * Build alone: cc -std=c11 queue_throughput.c $(pkg-config --cflags --libs conpar-bench)
  */
 #define _GNU_SOURCE
 

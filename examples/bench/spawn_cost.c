@@ -41,7 +41,7 @@
  * See also: bench/perf_compare.c (memory per approach),
  * bench/queue_throughput.c, pools/square_pool.c, pools/square_process_pool.c.
  *
- * Build alone: cc -std=c11 spawn_cost.c $(pkg-config --cflags --libs conpar)
+ * Build alone: cc -std=c11 spawn_cost.c $(pkg-config --cflags --libs conpar-bench)
  */
 #define _POSIX_C_SOURCE 200809L
 

@@ -6,12 +6,12 @@
  *  - lesson 002 §3 "Process vs Thread performance comparison" (the
  *    default): the table `Workers | Threading | Multiprocessing`.  The sum
  *    of i*i for i < n is split into W equal chunks, computed by W threads
- *    or by W forked processes (common/cp_bench.c has these runners,
- *    shared by every benchmark); each figure times the whole run, starting
- *    the workers included, as the lesson's timed blocks do.  The lesson's
- *    cell prints the sub-title "Process vs Thread performance comparison:"
- *    before the table; this program ports only the table, and prints the
- *    sub-title with -v.
+ *    or by W forked processes (lib/cp_bench_runners.c has these
+ *    runners, shared by every benchmark); each figure times the whole
+ *    run, starting the workers included, as the lesson's timed blocks
+ *    do.  The lesson's cell prints the sub-title "Process vs Thread
+ *    performance comparison:" before the table; this program ports only
+ *    the table, and prints the sub-title with -v.
  *  - lesson 004 §4 "Performance Benchmarking" (--lesson=004):
  *    `Threading time: 0.5123...` and `Multiprocessing time: ...`, the
  *    float printed whole as Python's print() does.  Four threads, then four
@@ -35,7 +35,7 @@
  * two more rows measured in the same turns: the cores the machine
  * delivered (the probe: W whole copies of the sum at once in W processes,
  * for W <= cores) and, when compiled with OpenMP, the same sum under one
- * `#pragma omp parallel for reduction` (common/cp_bench_openmp.c).
+ * `#pragma omp parallel for reduction` (lib/cp_bench_openmp.c).
  * --csv prints the 002 table's figures, those two rows ("probe",
  * "openmp") included, in the shared CSV format that `make bench` reads,
  * instead of the lesson's lines.  --max-workers applies to the 002 table
@@ -56,7 +56,7 @@
  * See also: bench/concurrency_vs_parallelism.c, bench/perf_compare.c,
  * bench/gil_demo.c, bench/spawn_cost.c (what a thread and a process cost).
  *
- * Build alone: cc -std=c11 thread_vs_process.c $(pkg-config --cflags --libs conpar)
+ * Build alone: cc -std=c11 thread_vs_process.c $(pkg-config --cflags --libs conpar-bench)
  * (add -fopenmp for the OpenMP row).
  */
 #define _POSIX_C_SOURCE 200809L

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: 0BSD */
-/* The one file of libconpar with OpenMP in it (see cp_bench_openmp.h).  It
- * is an archive member of its own: a program that calls nothing here does
- * not link it, nor OpenMP's runtime. */
+/* The one file of libconparbench with OpenMP in it (see
+ * cp_bench_openmp.h).  It is an archive member of its own: a program that
+ * calls nothing here does not link it, nor OpenMP's runtime. */
 #define _POSIX_C_SOURCE 200809L
 
 #include "cp_bench_openmp.h"
@@ -34,7 +34,7 @@ cp_bench_openmp_run(guint64 n, int workers, guint64 *sum)
     return cp_time_since(start);
 }
 
-#else   /* libconpar built without OpenMP */
+#else   /* libconparbench built without OpenMP */
 
 double
 cp_bench_openmp_run(guint64 n, int workers, guint64 *sum)
@@ -42,7 +42,7 @@ cp_bench_openmp_run(guint64 n, int workers, guint64 *sum)
     (void) n;
     (void) workers;
     *sum = 0;
-    fprintf(stderr, "%s: libconpar was built without OpenMP: there is no openmp row\n",
+    fprintf(stderr, "%s: libconparbench was built without OpenMP: there is no openmp row\n",
             g_get_prgname() ? g_get_prgname() : "conpar");
     exit(EXIT_FAILURE);
 }

@@ -19,8 +19,8 @@
  * links without OpenMP's runtime.  The team's threads are OpenMP's: they
  * are started once and kept for the next run, so a run does not pay for
  * starting them as a CP_BENCH_THREADS run does (a few microseconds each,
- * against runs of a fraction of a second).  In a libconpar built without
- * OpenMP, these say so on stderr and exit 1.
+ * against runs of a fraction of a second).  In a libconparbench built
+ * without OpenMP, these say so on stderr and exit 1.
  */
 #ifndef CP_BENCH_OPENMP_H
 #define CP_BENCH_OPENMP_H

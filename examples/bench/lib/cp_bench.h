@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: 0BSD */
 /* cp_bench.h: what every benchmark in examples/bench/ shares, so that they
- * all measure the same thing the same way.
+ * all measure the same thing the same way.  It is the header of
+ * libconparbench.a, which only the benchmarks link (the lessons' library,
+ * libconpar.a, knows nothing of it):
+ *     cc -std=c11 copy.c $(pkg-config --cflags --libs conpar-bench)
  *
  *     CpBenchOptions opt;
  *     cp_bench_parse(&argc, &argv, &(CpOptions) { .summary = "Threads against processes." },
@@ -8,6 +11,11 @@
  *     CpBenchFigure seq = cp_bench_measure_cpu(&opt, CP_BENCH_SEQUENTIAL, 1);
  *     CpBenchFigure thr = cp_bench_measure_cpu(&opt, CP_BENCH_THREADS, 4);
  *     double speedup = seq.median / thr.median;
+ *
+ * One header, one source per section below, so that each part reads on
+ * its own: cp_bench_options.c, cp_bench_figures.c, cp_bench_workloads.c,
+ * cp_bench_runners.c, cp_bench_memory.c and cp_bench_output.c; the OpenMP
+ * row is apart, in cp_bench_openmp.h and .c.
  *
  * Options.  cp_bench_parse() adds to cp_options_parse() (--version, and
  * --time-scale with CP_BENCH_WITH_WAITS):
