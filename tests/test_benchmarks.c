@@ -1396,7 +1396,8 @@ Test(spawn_cost, rejects_bad_input, .timeout = 30)
 /* -------------------------------------------- make bench's report (script) */
 
 /* Run make-bench.sh over the CSV files in `dir` (CONPAR_BENCH_REPORT_ONLY:
- * it runs no benchmark), without gnuplot.  Returns its exit status and
+ * it runs no benchmark, then bench-plots.sh and bench-report.sh as make
+ * bench does), without gnuplot.  Returns its exit status and
  * stores its stdout and stderr. */
 static int
 run_report(const char *dir, char **out, char **err)
@@ -1466,6 +1467,35 @@ remove_dir(const char *dir)
     }
     g_dir_close(d);
     cr_assert_eq(g_rmdir(dir), 0);
+}
+
+/* Run bench-report.sh alone, as a reader rebuilding report.md would: over
+ * the all.csv in `dir`, with `failed` (NULL: none) as the benchmarks to
+ * list as missing.  Returns its exit status and stores its stdout and
+ * stderr. */
+static int
+run_report_alone(const char *dir, const char *failed, char **out, char **err)
+{
+    const char *srcdir = g_getenv("CONPAR_SRCDIR");
+    char *script, **env;
+    GError *error = NULL;
+    int status;
+
+    cr_assert_not_null(srcdir, "CONPAR_SRCDIR is not set (make check sets it)");
+    script = g_build_filename(srcdir, "examples", "bench", "bench-report.sh", NULL);
+    {
+        const char *argv[] = { "/bin/sh", script, dir, failed, NULL };
+
+        env = g_environ_unsetenv(g_get_environ(), "CONPAR_BENCH_ARGS");
+        env = g_environ_unsetenv(env, "CONPAR_TIME_SCALE");
+        cr_assert(g_spawn_sync(NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL,
+                               out, err, &status, &error),
+                  "spawn: %s", error ? error->message : "?");
+    }
+    g_strfreev(env);
+    g_free(script);
+    cr_assert(WIFEXITED(status), "bench-report.sh did not exit: %#x", status);
+    return WEXITSTATUS(status);
 }
 
 /* Known figures in, the targets' verdicts out: a target met, one missed by
@@ -1632,6 +1662,53 @@ Test(make_bench, report_links_the_python_and_peers_tables, .timeout = 30)
     cr_assert(contains_line(report,
                             "Other runtimes beside conpar: see peers/peers.md (make bench-peers)."),
               "%s", report);
+    g_free(report);
+    g_free(path);
+    g_free(out);
+    g_free(err);
+    remove_dir(dir);
+    g_free(dir);
+}
+
+/* The report script alone, on a hand-written all.csv and plots.txt (no
+ * NAME.csv, no benchmark run, no gnuplot): the verdicts, the missing
+ * benchmark named on its command line, the plot drawn and the one gnuplot
+ * failed on, as bench-plots.sh would have left them. */
+Test(make_bench, report_script_runs_alone_on_all_csv, .timeout = 30)
+{
+    char *dir = g_dir_make_tmp("conpar-report-XXXXXX", NULL);
+    char *out = NULL, *err = NULL, *path, *report = NULL;
+
+    cr_assert_not_null(dir);
+    write_csv(dir, "all",
+              "perf_compare,cpu,sequential,2,1000,0.5,s,0.49,0.51,1,2\n"
+              "perf_compare,cpu,threads,2,1000,0.258,s,0.25,0.26,1.9395,2\n"
+              "perf_compare,cpu,processes,2,1000,0.26,s,0.25,0.27,1.92,2\n"
+              "perf_compare,cpu,probe,2,1000,0.5,s,0.49,0.51,2,2\n"
+              "gil_demo,gil,sequential,1,1000,0.5,s,0.49,0.51,1,2\n"
+              "gil_demo,gil,global_lock,2,1000,0.556,s,0.55,0.56,0.9,2\n");
+    path = g_build_filename(dir, "plots.txt", NULL);
+    cr_assert(g_file_set_contents(path, "speedup perf_compare\nfailed gil.svg\n", -1, NULL));
+    g_free(path);
+
+    cr_assert_eq(run_report_alone(dir, "spawn_cost", &out, &err), 0, "stdout: %s\nstderr: %s", out, err);
+    cr_assert_not_null(strstr(out, "bench: targets: 4 met, 0 missed, 0 not required, 7 not checked"),
+                       "stdout: %s", out);
+    path = g_build_filename(dir, "report.md", NULL);
+    cr_assert(g_file_get_contents(path, &report, NULL, NULL), "no report.md");
+    cr_assert(contains_line(report, "- Cores: 2"), "%s", report);
+    cr_assert(contains_line(report,
+              "| CPU-bound threads: speedup ≥ 0.95 × W at W = cores = 2 | perf_compare | met: W=2 1.94x |"),
+              "%s", report);
+    cr_assert(contains_line(report, "| Global lock: speedup ≤ 1.1x | gil_demo | met: W=2 0.90x |"), "%s", report);
+    cr_assert(contains_line(report, "| perf_compare | 2 | 2.00 of 2 | 1.94x | 0.97 | – | – | 1.92x |"),
+              "%s", report);
+    cr_assert(contains_line(report, "**Not in this report** (failed, or printed bad CSV): `spawn_cost`"),
+              "%s", report);
+    cr_assert(contains_line(report, "![CPU-bound speedup against workers (perf_compare)](speedup.svg)"),
+              "%s", report);
+    cr_assert(contains_line(report, "gnuplot failed on: gil.svg."), "%s", report);
+    cr_assert(contains_line(report, "## gil_demo"), "%s", report);
     g_free(report);
     g_free(path);
     g_free(out);

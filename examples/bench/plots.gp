@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: 0BSD
 # plots.gp: the plots of `make bench`, as SVG (gnuplot 5.2 or later).
 #
-# make-bench.sh writes the data files from the benchmarks' CSV and calls
+# bench-plots.sh writes the data files from the benchmarks' CSV and calls
 #     gnuplot -e "plot='speedup'; datafile='speedup.dat'; outfile='speedup.svg'; \
 #                 cores=8; maxw=8; loop=1; probe=1; openmp=1; source='perf_compare'" plots.gp
 #     gnuplot -e "plot='queue'; datafile='queue.dat'; outfile='queue.svg'; \
