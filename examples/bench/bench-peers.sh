@@ -112,9 +112,9 @@ add() {
 }
 
 conpar_version=$("$builddir/examples/bench/perf_compare" --version | sed -n '1s/.*(conpar) //p')
-# "0.1 in C; gcc 12.2.0": the compiler's name and the last word of the
-# first line of its --version (no commas: this goes into the CSV).
-conpar_version="$conpar_version in C"
+# "0.1; gcc 12.2.0": the package's version, the compiler's name and the
+# last word of the first line of its --version (no commas: this goes into
+# the CSV).
 if [ -n "${CC:-}" ]; then
     # shellcheck disable=SC2086  # CC may be "gcc -std=gnu11": split on purpose
     cc_version=$($CC --version 2>/dev/null | sed -n '1s/.* //p') || cc_version=
