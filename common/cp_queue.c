@@ -7,8 +7,10 @@
  * ring grows by doubling and is never freed item by item (a linked list
  * would call malloc() and free() for every item), and a put or get signals
  * a condition variable only when a thread waits on it, counted in
- * getters_waiting and putters_waiting, and does so after unlocking, so
- * that the woken thread does not wake only to wait for the lock. */
+ * getters_waiting and putters_waiting.  The signal stays under the lock:
+ * measured with bench/queue_throughput, signalling after the unlock made
+ * four producers and four consumers two to three times slower (the woken
+ * thread and the others then race for the lock). */
 #define _POSIX_C_SOURCE 200809L
 
 #include "cp_queue.h"
@@ -242,10 +244,9 @@ cp_queue_put_timeout(CpQueue *q, gpointer item, double timeout)
     q->length++;
     q->unfinished++;
     cp_trace_instant("queue", "put");
-    gboolean wake = q->getters_waiting > 0;
-    unlock(q);
-    if (wake)
+    if (q->getters_waiting > 0)
         signal_one(&q->not_empty);   /* one item: one getter can use it */
+    unlock(q);
     return CP_QUEUE_OK;
 }
 
@@ -288,10 +289,9 @@ cp_queue_get_timeout(CpQueue *q, gpointer *item, double timeout)
     q->head = (q->head + 1) & (q->capacity - 1);
     q->length--;
     cp_trace_instant("queue", "get");
-    gboolean wake = q->putters_waiting > 0;
-    unlock(q);
-    if (wake)
+    if (q->putters_waiting > 0)
         signal_one(&q->not_full);    /* one slot: one putter can use it */
+    unlock(q);
     return CP_QUEUE_OK;
 }
 
