@@ -4,6 +4,7 @@
 
 #include "cp_trace.h"
 #include "cp_die.h"
+#include "cp_time.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,12 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #define BUFFER_SIZE 16384   /* a thread's events before one write() */
 #define NAME_SIZE 48
 #define MAX_HELD 16         /* locks one thread holds at once */
+#define LINE_SIZE 512       /* one event's text, at most */
 
 /* A lock the thread holds: a slot is free while lock is NULL. */
 typedef struct {
@@ -85,21 +86,11 @@ locked(int s, const char *what)
         cp_die_en(s, what);
 }
 
-static double
-now_seconds(void)
-{
-    struct timespec t;
-
-    if (clock_gettime(CLOCK_MONOTONIC, &t) == -1)
-        return base;    /* CLOCK_MONOTONIC always exists: cannot happen */
-    return (double) t.tv_sec + (double) t.tv_nsec / 1e9;
-}
-
 double
 cp_trace_now_(void)
 {
     (void) self();  /* a thread's life begins before its first span */
-    return now_seconds();
+    return cp_time_now();
 }
 
 /* Microseconds since the trace began, as the format wants them. */
@@ -166,7 +157,7 @@ static void add_event(Thread *t, bool at_once, const char *format, ...)
 static void
 add_event(Thread *t, bool at_once, const char *format, ...)
 {
-    char line[512];
+    char line[LINE_SIZE];
     va_list ap;
     long n = at_once ? 0 : atomic_fetch_add(&n_events, 1);
 
@@ -176,7 +167,7 @@ add_event(Thread *t, bool at_once, const char *format, ...)
     int length = n == CP_TRACE_MAX_EVENTS
                  ? snprintf(line, sizeof line, "{\"ph\":\"i\",\"s\":\"p\",\"cat\":\"meta\","
                             "\"name\":\"truncated\",\"ts\":%.3f,\"pid\":%d,\"tid\":%d},\n",
-                            micros(now_seconds()), (int) own_pid, t->tid)
+                            micros(cp_time_now()), (int) own_pid, t->tid)
                  : vsnprintf(line, sizeof line - 3, format, ap);
     va_end(ap);
     if (length < 0 || (size_t) length >= sizeof line - 3)
@@ -201,14 +192,39 @@ name_event(Thread *t, const char *which, const char *name)
               "\"args\":{\"name\":\"%s\"}}", which, (int) own_pid, t->tid, escaped);
 }
 
+/* The text of a life event ('B' or 'E') and of a span ("X"), without
+ * the separator that follows it: the buffered and the direct writes below
+ * share them. */
 static void
-life_event(Thread *t, char phase, double when)
+format_life(char *line, size_t size, char phase, const char *name, double when, pid_t pid,
+            int tid)
 {
     char escaped[NAME_SIZE * 6];
 
-    escape(escaped, sizeof escaped, t->name);
-    add_event(t, true, "{\"ph\":\"%c\",\"cat\":\"life\",\"name\":\"%s\",\"ts\":%.3f,"
-              "\"pid\":%d,\"tid\":%d}", phase, escaped, micros(when), (int) own_pid, t->tid);
+    escape(escaped, sizeof escaped, name);
+    snprintf(line, size, "{\"ph\":\"%c\",\"cat\":\"life\",\"name\":\"%s\",\"ts\":%.3f,"
+             "\"pid\":%d,\"tid\":%d}", phase, escaped, micros(when), (int) pid, tid);
+}
+
+static void
+format_span(char *line, size_t size, const char *cat, const char *name, double start,
+            double end, int tid)
+{
+    char escaped[NAME_SIZE * 6];
+
+    escape(escaped, sizeof escaped, name);
+    snprintf(line, size, "{\"ph\":\"X\",\"cat\":\"%s\",\"name\":\"%s\",\"ts\":%.3f,"
+             "\"dur\":%.3f,\"pid\":%d,\"tid\":%d}", cat, escaped, micros(start),
+             (end - start) * 1e6, (int) own_pid, tid);
+}
+
+static void
+life_event(Thread *t, char phase, double when)
+{
+    char line[LINE_SIZE];
+
+    format_life(line, sizeof line, phase, t->name, when, own_pid, t->tid);
+    add_event(t, true, "%s", line);
 }
 
 /* The calling thread's record, made (and its life begun) on first use;
@@ -237,7 +253,7 @@ self_named(const char *name)
     g_ptr_array_add(threads, t);
     locked(pthread_mutex_unlock(&registry_lock), "pthread_mutex_unlock");
     name_event(t, "thread_name", t->name);
-    life_event(t, 'B', now_seconds());
+    life_event(t, 'B', cp_time_now());
     return t;
 }
 
@@ -253,7 +269,7 @@ thread_ended(void *data)
 {
     Thread *t = data;
 
-    life_event(t, 'E', now_seconds());
+    life_event(t, 'E', cp_time_now());
     flush(t);
     g_free(t->buffer);
     t->buffer = NULL;
@@ -284,18 +300,16 @@ cp_trace_thread_(const char *format, ...)
 static void
 span(Thread *t, const char *cat, const char *name, double start, double end)
 {
-    char escaped[NAME_SIZE * 6];
+    char line[LINE_SIZE];
 
-    escape(escaped, sizeof escaped, name);
-    add_event(t, false, "{\"ph\":\"X\",\"cat\":\"%s\",\"name\":\"%s\",\"ts\":%.3f,\"dur\":%.3f,"
-              "\"pid\":%d,\"tid\":%d}", cat, escaped, micros(start),
-              (end - start) * 1e6, (int) own_pid, t->tid);
+    format_span(line, sizeof line, cat, name, start, end, t->tid);
+    add_event(t, false, "%s", line);
 }
 
 void
 cp_trace_span_(const char *cat, const char *name, double start)
 {
-    span(self(), cat, name, start, now_seconds());
+    span(self(), cat, name, start, cp_time_now());
 }
 
 void
@@ -306,7 +320,7 @@ cp_trace_instant_(const char *cat, const char *name)
 
     escape(escaped, sizeof escaped, name);
     add_event(t, false, "{\"ph\":\"i\",\"s\":\"t\",\"cat\":\"%s\",\"name\":\"%s\",\"ts\":%.3f,"
-              "\"pid\":%d,\"tid\":%d}", cat, escaped, micros(now_seconds()), (int) own_pid, t->tid);
+              "\"pid\":%d,\"tid\":%d}", cat, escaped, micros(cp_time_now()), (int) own_pid, t->tid);
 }
 
 void
@@ -314,7 +328,7 @@ cp_trace_locking_(const char *lock)
 {
     Thread *t = self();
 
-    atomic_store(&t->wait_start, now_seconds());
+    atomic_store(&t->wait_start, cp_time_now());
     atomic_store(&t->waiting_for, lock);
 }
 
@@ -322,7 +336,7 @@ void
 cp_trace_locked_(const char *lock)
 {
     Thread *t = self();
-    double now = now_seconds();
+    double now = cp_time_now();
     const char *waited = atomic_load(&t->waiting_for);
 
     if (waited != NULL && strcmp(waited, lock) == 0)
@@ -345,7 +359,7 @@ cp_trace_unlocking_(const char *lock)
         const char *held = atomic_load(&t->held[i].lock);
 
         if (held != NULL && strcmp(held, lock) == 0) {
-            span(t, "lock_hold", lock, atomic_load(&t->held[i].since), now_seconds());
+            span(t, "lock_hold", lock, atomic_load(&t->held[i].since), cp_time_now());
             atomic_store(&t->held[i].lock, NULL);
             return;
         }
@@ -358,7 +372,7 @@ cp_trace_waiting_(const char *lock)
     Thread *t = self();
 
     cp_trace_unlocking_(lock);
-    atomic_store(&t->cond_since, now_seconds());
+    atomic_store(&t->cond_since, cp_time_now());
     atomic_store(&t->cond_lock, lock);
 }
 
@@ -367,7 +381,7 @@ cp_trace_woken_(const char *lock, const char *cond)
 {
     Thread *t = self();
 
-    span(t, "cond_wait", cond, atomic_load(&t->cond_since), now_seconds());
+    span(t, "cond_wait", cond, atomic_load(&t->cond_since), cp_time_now());
     atomic_store(&t->cond_lock, NULL);
     atomic_store(&t->waiting_for, NULL);
     cp_trace_locked_(lock);
@@ -383,12 +397,12 @@ traced_poll(GPollFD *fds, guint n_fds, gint timeout)
     Thread *t = self();
 
     if (t->callbacks_since != 0)
-        span(t, "callback", "callbacks", t->callbacks_since, now_seconds());
-    double start = now_seconds();
+        span(t, "callback", "callbacks", t->callbacks_since, cp_time_now());
+    double start = cp_time_now();
     gint ready = real_poll(fds, n_fds, timeout);
     if (timeout != 0)
-        span(t, "sleep", "poll", start, now_seconds());
-    t->callbacks_since = now_seconds();
+        span(t, "sleep", "poll", start, cp_time_now());
+    t->callbacks_since = cp_time_now();
     return ready;
 }
 
@@ -439,7 +453,7 @@ after_fork_child(void)
     g_strlcpy(t->name, name, sizeof t->name);
     name_event(t, "process_name", name);
     name_event(t, "thread_name", name);
-    life_event(t, 'B', now_seconds());
+    life_event(t, 'B', cp_time_now());
 }
 
 void
@@ -458,14 +472,11 @@ cp_trace_child_started_(pid_t pid)
 static void
 child_ended(const Child *c)
 {
-    char line[256];
-    char escaped[NAME_SIZE * 6];
+    char line[LINE_SIZE];
 
-    escape(escaped, sizeof escaped, c->name);
-    int n = snprintf(line, sizeof line, "{\"ph\":\"E\",\"cat\":\"life\",\"name\":\"%s\","
-                     "\"ts\":%.3f,\"pid\":%d,\"tid\":1},\n", escaped,
-                     micros(now_seconds()), (int) c->pid);
-    write_out(line, (size_t) n);
+    format_life(line, sizeof line - 2, 'E', c->name, cp_time_now(), c->pid, 1);
+    g_strlcat(line, ",\n", sizeof line);
+    write_out(line, strlen(line));
 }
 
 void
@@ -487,13 +498,11 @@ cp_trace_child_reaped_(pid_t pid)
 static void
 closing_span(const Thread *t, const char *cat, const char *name, double start, double end)
 {
-    char escaped[NAME_SIZE * 6], line[512];
+    char line[LINE_SIZE];
 
-    escape(escaped, sizeof escaped, name);
-    int n = snprintf(line, sizeof line, "{\"ph\":\"X\",\"cat\":\"%s\",\"name\":\"%s\","
-                     "\"ts\":%.3f,\"dur\":%.3f,\"pid\":%d,\"tid\":%d},\n", cat, escaped,
-                     micros(start), (end - start) * 1e6, (int) own_pid, t->tid);
-    write_locked(line, (size_t) n);
+    format_span(line, sizeof line - 2, cat, name, start, end, t->tid);
+    g_strlcat(line, ",\n", sizeof line);
+    write_locked(line, strlen(line));
 }
 
 /* End what thread t is still doing at exit: the wait for a lock, on a
@@ -502,7 +511,7 @@ closing_span(const Thread *t, const char *cat, const char *name, double start, d
 static void
 end_thread(const Thread *t, double now, const char *after)
 {
-    char escaped[NAME_SIZE * 6], line[512];
+    char line[LINE_SIZE];
     const char *lock;
 
     if ((lock = atomic_load(&t->waiting_for)) != NULL)
@@ -512,11 +521,9 @@ end_thread(const Thread *t, double now, const char *after)
     for (int i = 0; i < MAX_HELD; i++)
         if ((lock = atomic_load(&t->held[i].lock)) != NULL)
             closing_span(t, "lock_hold", lock, atomic_load(&t->held[i].since), now);
-    escape(escaped, sizeof escaped, t->name);
-    int n = snprintf(line, sizeof line, "{\"ph\":\"E\",\"cat\":\"life\",\"name\":\"%s\","
-                     "\"ts\":%.3f,\"pid\":%d,\"tid\":%d}%s", escaped, micros(now),
-                     (int) own_pid, t->tid, after);
-    write_locked(line, (size_t) n);
+    format_life(line, sizeof line - strlen(after), 'E', t->name, now, own_pid, t->tid);
+    g_strlcat(line, after, sizeof line);
+    write_locked(line, strlen(line));
 }
 
 /* At exit, in the process that opened the trace: end every life still
@@ -536,7 +543,7 @@ close_trace(void)
         child_ended(&g_array_index(children, Child, i));
     g_array_set_size(children, 0);
     locked(pthread_mutex_lock(&write_lock), "pthread_mutex_lock");
-    double now = now_seconds();
+    double now = cp_time_now();
     for (guint i = 0; i < threads->len; i++) {
         Thread *t = g_ptr_array_index(threads, i);
 
@@ -560,7 +567,7 @@ close_trace(void)
 bool
 cp_trace_open(const char *path, const char *program, double time_scale)
 {
-    char escaped[NAME_SIZE * 6], line[512];
+    char escaped[NAME_SIZE * 6], line[LINE_SIZE];
     Thread *t;
 
     trace_fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
@@ -577,7 +584,7 @@ cp_trace_open(const char *path, const char *program, double time_scale)
     trace_path = g_strdup(path);
     threads = g_ptr_array_new();
     children = g_array_new(FALSE, FALSE, sizeof(Child));
-    base = now_seconds();
+    base = cp_time_now();
     opener = own_pid = getpid();
     atomic_store(&next_tid, 1);
     cp_trace_on = true;
