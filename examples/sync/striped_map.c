@@ -25,11 +25,11 @@
  * Usage:   striped_map [-w MAX] [--ops=N] [--stripes=N] [--seed=N] [-v]
  *
  * Look for: the ratio (striped ops/s over one lock's) near 1 with one
- * thread, where nobody waits, and above the number of cores with two or
- * more threads: one lock does not just serialize the threads, it makes
- * them slower than one thread alone, as the lock and its cache line go
- * back and forth between the cores and waiters sleep and wake in the
- * kernel.  "Both maps equal a sequential replay" at the end; if either did
+ * thread, where nobody waits, and growing with two or more threads, often
+ * beyond what the extra cores alone explain (on 2 cores, 2 to 4): one
+ * lock does not just serialize the threads, it makes them slower than one
+ * thread alone, as the lock and its cache line go back and forth between
+ * the cores and waiters sleep and wake in the kernel.  "Both maps equal a sequential replay" at the end; if either did
  * not (a lost or doubled write), the program says so on stderr and exits
  * 1.  -v adds each run's reads, writes, keys and the sum of the counts.
  *
